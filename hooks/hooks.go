@@ -1,0 +1,3 @@
+// Package hooks installs, removes and reports the git hooks that run
+// credguard, chaining any hook that was already there.
+package hooks
