@@ -18,7 +18,7 @@ func explainStaged(err error) error {
 	case errors.Is(err, staged.ErrBareRepository):
 		hint = "a bare repository has no staging area; scan its history with 'credguard scan --range A..B' or '--all'"
 	case errors.Is(err, staged.ErrUnsupported):
-		hint = "the staged change cannot be read faithfully; the message above says how to convert the repository, or scan files with 'credguard scan PATH'"
+		hint = "the staged scan reads SHA-1 repositories with a plain index; convert the repository as the message says, or scan the files with 'credguard scan PATH'"
 	case errors.Is(err, staged.ErrCorrupt):
 		hint = "check the repository with 'git status' and 'git fsck'; a damaged index can be rebuilt with 'git read-tree HEAD' (this unstages your changes)"
 	default:

@@ -128,12 +128,19 @@ func readIndex(path string) (*gitindex.Index, error) {
 		// A fresh repository has no index until something is staged.
 		return &gitindex.Index{Version: 2}, nil
 	case errors.Is(err, gitindex.ErrUnsupported):
-		return nil, fmt.Errorf("%w: %w", ErrUnsupported, err)
+		return nil, &kindError{kind: ErrUnsupported, err: err}
 	case errors.As(err, &ce):
-		return nil, fmt.Errorf("%w: %w", ErrCorrupt, err)
+		return nil, &kindError{kind: ErrCorrupt, err: err}
 	}
 	return nil, fmt.Errorf("cannot read the index: %w", err)
 }
+
+// kindError classes err as one of this package's errors without repeating
+// the class in the message.
+type kindError struct{ kind, err error }
+
+func (e *kindError) Error() string   { return e.err.Error() }
+func (e *kindError) Unwrap() []error { return []error{e.kind, e.err} }
 
 // headTree returns the tree of the commit HEAD names, or the zero hash on an
 // unborn branch (before the first commit).
