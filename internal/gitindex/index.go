@@ -161,15 +161,16 @@ func ReadFile(path string) (*Index, error) {
 }
 
 const (
-	headerSize   = 12
-	entryFixed   = 62 // stat data (40), object name (20), flags (2)
-	flagExtended = 0x4000
-	flagValid    = 0x8000
-	flagStage    = 0x3000
-	nameMask     = 0x0fff
-	extSkipWt    = 0x4000
-	extITA       = 0x2000
-	extUnused    = 0x9fff // bits that must be zero in the extended flags
+	maxNamesFactor = 32
+	headerSize     = 12
+	entryFixed     = 62 // stat data (40), object name (20), flags (2)
+	flagExtended   = 0x4000
+	flagValid      = 0x8000
+	flagStage      = 0x3000
+	nameMask       = 0x0fff
+	extSkipWt      = 0x4000
+	extITA         = 0x2000
+	extUnused      = 0x9fff // bits that must be zero in the extended flags
 )
 
 // Parse parses an index file's bytes. Entry names share one string built
@@ -210,7 +211,7 @@ func parse(b []byte) (*Index, error) {
 	}
 	n := binary.BigEndian.Uint32(b[8:12])
 	// Each entry takes at least entryFixed+1 bytes (v4) or 64 (v2/3).
-	if uint64(n) > uint64(len(b))/(entryFixed+1) {
+	if uint64(n)*(entryFixed+1) > uint64(len(b)-headerSize) {
 		return nil, corrupt(8, "%d entries cannot fit in %d bytes", n, len(b))
 	}
 	idx.Entries = make([]Entry, n)
@@ -274,6 +275,11 @@ func parse(b []byte) (*Index, error) {
 				return nil, corrupt(off, "entry %d name is not terminated", i+1)
 			}
 			keep := len(prev) - int(strip)
+			// Prefix compression lets a small file describe huge names;
+			// real indexes stay far below this bound.
+			if names.Len()+keep+nul > maxNamesFactor*len(b)+1<<20 {
+				return nil, corrupt(off, "entry %d: implausibly long paths", i+1)
+			}
 			names.WriteString(prev[:keep])
 			names.Write(b[off : off+nul])
 			off += nul + 1
