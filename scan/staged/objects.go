@@ -3,6 +3,7 @@ package staged
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -10,6 +11,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/go-git/go-billy/v5/osfs"
@@ -185,6 +187,9 @@ type lazyIndex struct {
 	n       int64
 	fanout  [256]uint32
 	offsets []uint32 // the whole 31-bit offset table, read on the first FindHash
+
+	hashCalls int
+	byOffset  []offsetPos // sorted by offset, built once FindHash is called often
 }
 
 const (
@@ -296,9 +301,10 @@ func (x *lazyIndex) FindCRC32(h plumbing.Hash) (uint32, error) {
 	return binary.BigEndian.Uint32(b[:]), nil
 }
 
-// FindHash implements idxfile.Index. go-git calls it for each delta base;
-// a linear search of the offset table costs far less than the map go-git
-// builds for it.
+// FindHash implements idxfile.Index. go-git calls it for each delta base.
+// The first calls search the offset table linearly, which costs far less
+// than the map go-git builds; a scan that resolves many deltas (a first
+// commit of a large tree) gets a sorted table after a few dozen calls.
 func (x *lazyIndex) FindHash(o int64) (plumbing.Hash, error) {
 	if x.offsets == nil {
 		raw := make([]byte, x.n*4)
@@ -310,20 +316,59 @@ func (x *lazyIndex) FindHash(o int64) (plumbing.Hash, error) {
 			x.offsets[i] = binary.BigEndian.Uint32(raw[i*4:])
 		}
 	}
-	for i, v := range x.offsets {
-		if v&0x80000000 == 0 && int64(v) != o {
-			continue
-		}
-		if off, err := x.offsetAt(int64(i)); err != nil || off != o {
-			continue
-		}
-		var h plumbing.Hash
-		if _, err := x.f.ReadAt(h[:], x.namesAt()+int64(i)*20); err != nil {
+	x.hashCalls++
+	if x.byOffset == nil && x.hashCalls > 32 {
+		if err := x.sortOffsets(); err != nil {
 			return plumbing.ZeroHash, err
 		}
-		return h, nil
 	}
-	return plumbing.ZeroHash, plumbing.ErrObjectNotFound
+	pos := int64(-1)
+	if x.byOffset != nil {
+		k, found := slices.BinarySearchFunc(x.byOffset, o, func(e offsetPos, o int64) int { return cmp.Compare(e.off, o) })
+		if found {
+			pos = int64(x.byOffset[k].pos)
+		}
+	} else {
+		for i, v := range x.offsets {
+			if v&0x80000000 == 0 && int64(v) != o {
+				continue
+			}
+			if off, err := x.offsetAt(int64(i)); err == nil && off == o {
+				pos = int64(i)
+				break
+			}
+		}
+	}
+	if pos < 0 {
+		return plumbing.ZeroHash, plumbing.ErrObjectNotFound
+	}
+	var h plumbing.Hash
+	if _, err := x.f.ReadAt(h[:], x.namesAt()+pos*20); err != nil {
+		return plumbing.ZeroHash, err
+	}
+	return h, nil
+}
+
+type offsetPos struct {
+	off int64
+	pos int32
+}
+
+func (x *lazyIndex) sortOffsets() error {
+	t := make([]offsetPos, len(x.offsets))
+	for i, v := range x.offsets {
+		off := int64(v)
+		if v&0x80000000 != 0 {
+			var err error
+			if off, err = x.offsetAt(int64(i)); err != nil {
+				return err
+			}
+		}
+		t[i] = offsetPos{off: off, pos: int32(i)}
+	}
+	slices.SortFunc(t, func(a, b offsetPos) int { return cmp.Compare(a.off, b.off) })
+	x.byOffset = t
+	return nil
 }
 
 // Count implements idxfile.Index.
