@@ -104,7 +104,7 @@ func (o Options) Scan(ctx context.Context, dir string, d *scan.Detector) (*scan.
 		return nil, err
 	}
 	s := &stagedScan{ctx: ctx, opts: o, objs: objs, idx: idx, det: d,
-		res: &scan.Result{Root: r.workTree}, deletedBlobs: map[plumbing.Hash]bool{}}
+		res: &scan.Result{Root: r.workTree}, deletedBlobs: map[plumbing.Hash]string{}}
 	if err := s.dir("", 0, len(idx.Entries), idx.Tree, head); err != nil {
 		return nil, err
 	}
@@ -180,9 +180,14 @@ type stagedScan struct {
 
 	changes      []change
 	conflicts    int
-	deletedBlobs map[plumbing.Hash]bool // blobs at HEAD paths the index no longer has
-	deletedTrees []plumbing.Hash        // HEAD folders the index no longer has
-	deletedFPs   map[string]bool        // fingerprints found in deleted files, built on demand
+	deletedBlobs map[plumbing.Hash]string // blobs at HEAD paths the index no longer has, with a path
+	deletedTrees []deletedTree            // HEAD folders the index no longer has
+	deletedFPs   map[string]bool          // fingerprints found in deleted files, built on demand
+}
+
+type deletedTree struct {
+	hash plumbing.Hash
+	path string
 }
 
 // dir compares the index entries [lo, hi), all under the folder prefix
@@ -243,9 +248,9 @@ func (s *stagedScan) dir(prefix string, lo, hi int, node *gitindex.Tree, head pl
 	for _, he := range headEntries {
 		switch {
 		case he.Mode == filemode.Dir:
-			s.deletedTrees = append(s.deletedTrees, he.Hash)
+			s.deletedTrees = append(s.deletedTrees, deletedTree{he.Hash, prefix + he.Name})
 		case isBlob(he.Mode):
-			s.deletedBlobs[he.Hash] = true
+			s.deletedBlobs[he.Hash] = prefix + he.Name
 		}
 	}
 	return nil
@@ -292,7 +297,7 @@ func (s *stagedScan) scanChanges() error {
 		if err := s.ctx.Err(); err != nil {
 			return err
 		}
-		if c.old.IsZero() && s.deletedBlobs[c.hash] {
+		if _, renamed := s.deletedBlobs[c.hash]; renamed && c.old.IsZero() {
 			continue // a pure rename of a file HEAD has
 		}
 		content, ok, err := s.blob(c.path, c.hash)
@@ -400,27 +405,27 @@ func (s *stagedScan) deletedFingerprints() (map[string]bool, error) {
 	}
 	// Expand deleted folders (a renamed folder) into their blobs.
 	for len(s.deletedTrees) > 0 {
-		h := s.deletedTrees[len(s.deletedTrees)-1]
+		d := s.deletedTrees[len(s.deletedTrees)-1]
 		s.deletedTrees = s.deletedTrees[:len(s.deletedTrees)-1]
-		t, err := s.tree(h)
+		t, err := s.tree(d.hash)
 		if err != nil {
-			return nil, fmt.Errorf("%w: HEAD tree %s: %v", ErrCorrupt, h, err)
+			return nil, fmt.Errorf("%w: HEAD tree %s (%s): %v", ErrCorrupt, d.hash, d.path, err)
 		}
 		for _, e := range t.Entries {
 			switch {
 			case e.Mode == filemode.Dir:
-				s.deletedTrees = append(s.deletedTrees, e.Hash)
+				s.deletedTrees = append(s.deletedTrees, deletedTree{e.Hash, d.path + "/" + e.Name})
 			case isBlob(e.Mode):
-				s.deletedBlobs[e.Hash] = true
+				s.deletedBlobs[e.Hash] = d.path + "/" + e.Name
 			}
 		}
 	}
 	s.deletedFPs = map[string]bool{}
-	for h := range s.deletedBlobs {
+	for h, path := range s.deletedBlobs {
 		if err := s.ctx.Err(); err != nil {
 			return nil, err
 		}
-		fps, err := s.fingerprints("(deleted file)", h)
+		fps, err := s.fingerprints(path, h)
 		if err != nil {
 			return nil, err
 		}
