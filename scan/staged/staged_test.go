@@ -188,7 +188,7 @@ func TestPackedHistory(t *testing.T) {
 	r := gittest.New(t)
 	old := newKey()
 	var body strings.Builder
-	for i := range 400 {
+	for i := range 1500 { // over 16 KiB: go-git reads it lazily from the pack
 		fmt.Fprintf(&body, "config line %d of a long file\n", i)
 	}
 	r.Write("big.txt", body.String()+"id = "+old+"\n")
@@ -203,6 +203,12 @@ func TestPackedHistory(t *testing.T) {
 	r.Write("sub/new.txt", "fresh = "+newKey()+"\n")
 	r.Git("add", ".")
 	want(t, mustScan(t, r.Dir), "sub/new.txt:1")
+	r.Write("big.txt", "header\n"+body.String()+"id = "+old+"\nmore\nnew = "+newKey()+"\n")
+	r.Git("add", ".")
+	want(t, mustScan(t, r.Dir), "big.txt:1504", "sub/new.txt:1")
+	r.Git("reset", "-q")
+	r.Write("big.txt", "header\n"+body.String()+"id = "+old+"\nmore\n")
+	r.Git("add", ".")
 
 	// Everything packed, the staged blobs included.
 	r.Git("repack", "-adq")
