@@ -215,6 +215,21 @@ func TestOptionalExtensions(t *testing.T) {
 	}
 }
 
+// TestSkipHash: with index.skipHash (git 2.40+) the trailing checksum is
+// all zeros and, as in git, not verified.
+func TestSkipHash(t *testing.T) {
+	body := encode(2, []string{"a", "b"})
+	idx, err := Parse(append(bytes.Clone(body), make([]byte, HashSize)...))
+	if err != nil || len(idx.Entries) != 2 || !idx.Checksum.IsZero() {
+		t.Fatalf("zero checksum: %v, %+v", err, idx)
+	}
+	sum := sha1.Sum(body)
+	sum[0] ^= 1
+	if _, err := Parse(append(bytes.Clone(body), sum[:]...)); err == nil {
+		t.Fatal("wrong checksum accepted")
+	}
+}
+
 func TestSplitIndexRefused(t *testing.T) {
 	r := sampleRepo(t)
 	r.Git("update-index", "--split-index")
