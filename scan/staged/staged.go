@@ -25,8 +25,9 @@
 // committed and are ignored. Submodules (gitlinks) are commits of another
 // repository and are skipped. A symlink's blob (the target path) is scanned
 // like any file, since it is what the commit records; binary files are
-// scanned as bytes. Blobs over Options.MaxBlobSize are not read: they are
-// listed in Result.Skipped, which callers treat as a failed scan.
+// scanned as bytes. Blobs of any size are scanned: those over
+// Options.WindowSize are streamed through the detector in overlapping
+// windows instead of being held in memory.
 //
 // During an unresolved merge the index holds stages 1-3 for conflicted
 // paths. `git commit` refuses such an index, but a manual scan reports
@@ -57,15 +58,15 @@ import (
 	"github.com/credguard/credguard/scan"
 )
 
-// DefaultMaxBlobSize is the largest blob read by default: GitHub refuses
-// files over 100 MB, and a credential file is never near that.
-const DefaultMaxBlobSize = 100 << 20
+// DefaultWindowSize is the largest blob read whole by default.
+const DefaultWindowSize = 16 << 20
 
 // Options tune a staged scan. The zero value is ready to use.
 type Options struct {
-	// MaxBlobSize is the largest blob scanned, in bytes; larger ones are
-	// reported in Result.Skipped. 0 means DefaultMaxBlobSize.
-	MaxBlobSize int64
+	// WindowSize is the largest blob read into memory whole, in bytes;
+	// larger ones are scanned in windows of this size (at least 128 KiB)
+	// that overlap by 64 KiB. 0 means DefaultWindowSize.
+	WindowSize int64
 	// Getenv reads the environment (GIT_DIR, GIT_WORK_TREE,
 	// GIT_INDEX_FILE). Nil means os.Getenv.
 	Getenv func(string) string
@@ -81,9 +82,10 @@ func Scan(ctx context.Context, dir string, d *scan.Detector) (*scan.Result, erro
 // Result.Root is the working tree root; findings' File is the slash path
 // from it.
 func (o Options) Scan(ctx context.Context, dir string, d *scan.Detector) (*scan.Result, error) {
-	if o.MaxBlobSize <= 0 {
-		o.MaxBlobSize = DefaultMaxBlobSize
+	if o.WindowSize <= 0 {
+		o.WindowSize = DefaultWindowSize
 	}
+	o.WindowSize = max(o.WindowSize, 2*streamOverlap)
 	if o.Getenv == nil {
 		o.Getenv = os.Getenv
 	}
@@ -95,9 +97,9 @@ func (o Options) Scan(ctx context.Context, dir string, d *scan.Detector) (*scan.
 	if err != nil {
 		return nil, err
 	}
-	st := r.storage(o.MaxBlobSize)
+	st := r.storage(o.WindowSize)
 	defer st.Close()
-	objs := newObjects(r.commonDir, st, o.MaxBlobSize)
+	objs := newObjects(r.commonDir, st, o.WindowSize)
 	defer objs.Close()
 	head, err := headTree(st, objs)
 	if err != nil {
@@ -288,6 +290,9 @@ func (s *stagedScan) entry(e *gitindex.Entry, old plumbing.Hash) {
 	if h == old || h == emptyBlob {
 		return
 	}
+	if n := len(s.changes); n > 0 && s.changes[n-1].path == e.Name && s.changes[n-1].hash == h {
+		return // both sides of a conflict staged the same content
+	}
 	s.changes = append(s.changes, change{path: e.Name, hash: h, old: old})
 }
 
@@ -300,14 +305,10 @@ func (s *stagedScan) scanChanges() error {
 		if _, renamed := s.deletedBlobs[c.hash]; renamed && c.old.IsZero() {
 			continue // a pure rename of a file HEAD has
 		}
-		content, ok, err := s.blob(c.path, c.hash)
+		found, err := s.findings(c.path, c.hash, true)
 		if err != nil {
-			return err
+			return fmt.Errorf("%w: %s: %v", ErrCorrupt, c.path, err)
 		}
-		if !ok {
-			continue
-		}
-		found := dropAllowed(content, s.det.Scan(c.path, content))
 		if len(found) == 0 {
 			continue
 		}
@@ -341,23 +342,35 @@ func (s *stagedScan) tree(h plumbing.Hash) (*object.Tree, error) {
 	return &t, nil
 }
 
-// blob reads a blob, or records it in Result.Skipped (ok false) if it is
-// over the size limit.
-func (s *stagedScan) blob(path string, h plumbing.Hash) (content []byte, ok bool, err error) {
+// findings runs the detector over blob h, read whole or, when large,
+// streamed in windows. With allow, lines marked credguard:allow are
+// dropped.
+func (s *stagedScan) findings(path string, h plumbing.Hash, allow bool) ([]scan.Finding, error) {
 	obj, err := s.objs.get(h, plumbing.BlobObject)
 	if err != nil {
-		return nil, false, fmt.Errorf("%w: %s: blob %s: %v", ErrCorrupt, path, h, err)
+		return nil, fmt.Errorf("blob %s: %v", h, err)
 	}
-	if size := obj.Size(); size > s.opts.MaxBlobSize {
-		s.res.Skipped = append(s.res.Skipped, scan.Skipped{Path: path,
-			Reason: fmt.Sprintf("staged blob is %d bytes, over the %d-byte scan limit", size, s.opts.MaxBlobSize)})
-		return nil, false, nil
+	if obj.Size() > s.opts.WindowSize {
+		rd, err := obj.Reader()
+		if err != nil {
+			return nil, fmt.Errorf("blob %s: %v", h, err)
+		}
+		defer rd.Close()
+		found, err := scanStream(s.det, path, rd, int(s.opts.WindowSize), allow)
+		if err != nil {
+			return nil, fmt.Errorf("blob %s: %v", h, err)
+		}
+		return found, nil
 	}
-	content, err = readObject(obj)
+	content, err := readObject(obj)
 	if err != nil {
-		return nil, false, fmt.Errorf("%w: %s: blob %s: %v", ErrCorrupt, path, h, err)
+		return nil, fmt.Errorf("blob %s: %v", h, err)
 	}
-	return content, true, nil
+	found := s.det.Scan(path, content)
+	if allow {
+		found = dropAllowed(content, found)
+	}
+	return found, nil
 }
 
 func readObject(obj plumbing.EncodedObject) ([]byte, error) {
@@ -376,22 +389,15 @@ func readObject(obj plumbing.EncodedObject) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// fingerprints returns the fingerprints of the findings in HEAD's blob h at
-// path. A blob over the size limit yields none: everything new is reported.
+// fingerprints returns the fingerprints of the findings in HEAD's blob h
+// at path, marked lines included: a value committed before is not new.
 func (s *stagedScan) fingerprints(path string, h plumbing.Hash) (map[string]bool, error) {
-	obj, err := s.objs.get(h, plumbing.BlobObject)
+	found, err := s.findings(path, h, false)
 	if err != nil {
-		return nil, fmt.Errorf("%w: HEAD's %s: blob %s: %v", ErrCorrupt, path, h, err)
+		return nil, fmt.Errorf("%w: HEAD's %s: %v", ErrCorrupt, path, err)
 	}
-	fps := map[string]bool{}
-	if obj.Size() > s.opts.MaxBlobSize {
-		return fps, nil
-	}
-	content, err := readObject(obj)
-	if err != nil {
-		return nil, fmt.Errorf("%w: HEAD's %s: blob %s: %v", ErrCorrupt, path, h, err)
-	}
-	for _, f := range s.det.Scan(path, content) {
+	fps := make(map[string]bool, len(found))
+	for _, f := range found {
 		fps[f.Fingerprint] = true
 	}
 	return fps, nil

@@ -19,10 +19,11 @@ import (
 // newKey returns a fresh fake access key ID (never a committed literal).
 func newKey() string { return awskey.FakeID("AKIA", awskey.FakeAccount()) }
 
-// scanDir runs a staged scan of dir with env as the whole environment.
-func scanDir(t *testing.T, dir string, env map[string]string, max int64) (*scan.Result, error) {
+// scanDir runs a staged scan of dir with env as the whole environment and
+// the given window size (0 for the default).
+func scanDir(t *testing.T, dir string, env map[string]string, window int64) (*scan.Result, error) {
 	t.Helper()
-	o := Options{MaxBlobSize: max, Getenv: func(k string) string { return env[k] }}
+	o := Options{WindowSize: window, Getenv: func(k string) string { return env[k] }}
 	return o.Scan(context.Background(), dir, scan.New(scan.Options{}))
 }
 
@@ -253,28 +254,75 @@ func TestSubmodulesSymlinksBinaries(t *testing.T) {
 	want(t, mustScan(t, r.Dir), "app.bin:1")
 }
 
-func TestLargeBlobSkipped(t *testing.T) {
+// TestLargeBlobStreamed: blobs over the window size are scanned in
+// windows, loose or packed, with the same findings as a whole read.
+func TestLargeBlobStreamed(t *testing.T) {
 	r := gittest.New(t)
-	r.Write("small.txt", "small\n")
+	var big strings.Builder
+	old := newKey()
+	for i := range 30000 {
+		fmt.Fprintf(&big, "row %d,%s\n", i, strings.Repeat("v", i%50))
+		if i == 20 {
+			big.WriteString("old = " + old + "\n")
+		}
+	}
+	r.Write("large.csv", big.String())
 	r.Commit("one")
-	r.Write("large.dat", strings.Repeat("0123456789abcdef\n", 200)+newKey()+"\n")
-	r.Write("small.txt", "small "+newKey()+"\n")
+	r.Write("large.csv", big.String()[:500000]+"new = "+newKey()+"\n"+big.String()[500000:]+"last "+newKey()+"\n")
 	r.Git("add", ".")
-	res, err := scanDir(t, r.Dir, nil, 1024)
-	if err != nil {
-		t.Fatal(err)
+	whole := mustScan(t, r.Dir)
+	if len(whole) != 2 {
+		t.Fatalf("whole read: %q, want two new keys", whole)
 	}
-	want(t, where(res), "small.txt:1")
-	if len(res.Skipped) != 1 || res.Skipped[0].Path != "large.dat" || !strings.Contains(res.Skipped[0].Reason, "limit") {
-		t.Errorf("Skipped = %+v, want large.dat over the limit", res.Skipped)
+	for _, packed := range []bool{false, true} {
+		if packed {
+			r.Git("repack", "-adq")
+		}
+		res, err := scanDir(t, r.Dir, nil, 128<<10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want(t, where(res), whole...)
+		if len(res.Skipped) != 0 {
+			t.Errorf("Skipped = %v", res.Skipped)
+		}
 	}
-	// Packed, the size comes from the pack.
-	r.Git("commit", "-qm", "two")
-	r.Write("large.dat", strings.Repeat("x", 5000)+"\n")
-	r.Git("add", ".")
-	r.Git("repack", "-adq")
-	if res, err = scanDir(t, r.Dir, nil, 1024); err != nil || len(res.Skipped) != 1 {
-		t.Errorf("packed: err %v, skipped %+v; want large.dat skipped", err, res.Skipped)
+}
+
+// TestScanStreamMatchesWhole compares windowed scanning with a whole read
+// on content with keys at window edges and lines longer than a window.
+func TestScanStreamMatchesWhole(t *testing.T) {
+	d := scan.New(scan.Options{})
+	var b strings.Builder
+	for i := 0; b.Len() < 900_000; i++ {
+		switch {
+		case i%97 == 0:
+			b.WriteString(strings.Repeat("long line ", 20000)) // 200 kB, no newline
+			b.WriteString(newKey())
+		case i%13 == 0:
+			b.WriteString("k=" + newKey() + " and " + newKey())
+		default:
+			b.WriteString(strings.Repeat("x", i%300))
+		}
+		b.WriteByte('\n')
+	}
+	content := []byte(b.String())
+	wholeFound := d.Scan("f", content)
+	slices.SortFunc(wholeFound, func(a, b scan.Finding) int { return a.Offset - b.Offset })
+	for _, window := range []int{128 << 10, 200_001, 1 << 20} {
+		got, err := scanStream(d, "f", strings.NewReader(b.String()), window, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != len(wholeFound) || len(got) < 20 {
+			t.Fatalf("window %d: %d findings, whole read %d", window, len(got), len(wholeFound))
+		}
+		for i := range got {
+			g, w := got[i], wholeFound[i]
+			if g.Line != w.Line || g.Column != w.Column || g.Offset != w.Offset || g.Fingerprint != w.Fingerprint {
+				t.Errorf("window %d, finding %d: got %d:%d@%d, want %d:%d@%d", window, i, g.Line, g.Column, g.Offset, w.Line, w.Column, w.Offset)
+			}
+		}
 	}
 }
 
