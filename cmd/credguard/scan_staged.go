@@ -18,8 +18,10 @@ func scanStaged(ctx context.Context, o scanOptions, det *scan.Detector) (*scan.R
 	// double the run time of a 100,000-file scan (bench/staged.sh). Collect
 	// only near a memory ceiling instead, unless the user set GOGC.
 	if os.Getenv("GOGC") == "" {
+		if os.Getenv("GOMEMLIMIT") == "" {
+			debug.SetMemoryLimit(256 << 20)
+		}
 		debug.SetGCPercent(-1)
-		debug.SetMemoryLimit(256 << 20)
 	}
 	res, err := staged.Scan(ctx, workDir(o.dir), det)
 	return res, explainStaged(err)
