@@ -239,14 +239,32 @@ func TestSplitIndexRefused(t *testing.T) {
 	}
 }
 
-func TestSparseIndexRefused(t *testing.T) {
+// TestSparseIndex reads a sparse index: folders outside the cone are single
+// entries naming their tree.
+func TestSparseIndex(t *testing.T) {
 	r := sampleRepo(t)
 	r.Git("reset", "-q", "--hard")
 	r.Git("sparse-checkout", "init", "--cone", "--sparse-index")
 	r.Git("sparse-checkout", "set", "a")
-	_, err := ReadFile(r.Path(".git/index"))
-	if !errors.Is(err, ErrUnsupported) || !strings.Contains(err.Error(), "sparse") {
-		t.Fatalf("err = %v, want ErrUnsupported naming the sparse index", err)
+	idx, err := ReadFile(r.Path(".git/index"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !idx.Sparse {
+		t.Errorf("Sparse = false, extensions %v", idx.Extensions)
+	}
+	var dirs []string
+	for _, e := range idx.Entries {
+		if e.Mode.Type() != ModeDir {
+			continue
+		}
+		dirs = append(dirs, e.Name)
+		if want := r.Git("rev-parse", "HEAD:"+strings.TrimSuffix(e.Name, "/")); e.Hash.String() != want || !e.SkipWorktree {
+			t.Errorf("%s: hash %s skip-worktree %v, want %s and true", e.Name, e.Hash, e.SkipWorktree, want)
+		}
+	}
+	if fmt.Sprint(dirs) != "[a.b/ bin/ many/ z/]" {
+		t.Errorf("folder entries = %v", dirs)
 	}
 }
 

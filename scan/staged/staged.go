@@ -34,8 +34,10 @@
 // what "ours" (stage 2) and "theirs" (stage 3) would add against HEAD, and
 // says so in Result.Notes; the common ancestor (stage 1) is not scanned.
 //
-// Anything that cannot be read (split or sparse index, SHA-256 repository,
-// corrupt index, missing object) is an error, never a clean result.
+// A sparse index's folder entries (folders outside the sparse-checkout
+// cone) are compared with HEAD tree by tree. Anything that cannot be read
+// (split index, SHA-256 repository, corrupt index, missing object) is an
+// error, never a clean result.
 package staged
 
 import (
@@ -225,7 +227,15 @@ func (s *stagedScan) dir(prefix string, lo, hi int, node *gitindex.Tree, head pl
 				subHead = he.Hash
 				delete(headEntries, sub)
 			}
-			if err := s.dir(subPrefix, i, j, node.Subtree(sub), subHead); err != nil {
+			var err error
+			if e := &entries[i]; e.Mode.Type() == gitindex.ModeDir && e.Name == subPrefix {
+				// A sparse index's folder entry: the whole folder is one
+				// tree, compared with HEAD's tree by tree.
+				err = s.trees(subPrefix, plumbing.Hash(e.Hash), subHead)
+			} else {
+				err = s.dir(subPrefix, i, j, node.Subtree(sub), subHead)
+			}
+			if err != nil {
 				return err
 			}
 			i = j
@@ -245,8 +255,69 @@ func (s *stagedScan) dir(prefix string, lo, hi int, node *gitindex.Tree, head pl
 			s.entry(&entries[i], old)
 		}
 	}
-	// What HEAD has and the index does not is deleted: nothing to report,
-	// but the source of any rename.
+	s.deleted(prefix, headEntries)
+	return nil
+}
+
+// trees compares the staged tree of folder prefix (a sparse index's folder
+// entry) with HEAD's tree for it (zero if HEAD has none).
+func (s *stagedScan) trees(prefix string, staged, head plumbing.Hash) error {
+	if staged == head {
+		return nil
+	}
+	if err := s.ctx.Err(); err != nil {
+		return err
+	}
+	st, err := s.tree(staged)
+	if err != nil {
+		return fmt.Errorf("%w: staged tree %s (%s): %v", ErrCorrupt, staged, orRoot(prefix), err)
+	}
+	headEntries := map[string]object.TreeEntry{}
+	if !head.IsZero() {
+		ht, err := s.tree(head)
+		if err != nil {
+			return fmt.Errorf("%w: HEAD tree %s (%s): %v", ErrCorrupt, head, orRoot(prefix), err)
+		}
+		for _, e := range ht.Entries {
+			headEntries[e.Name] = e
+		}
+	}
+	for _, e := range st.Entries {
+		he, inHead := headEntries[e.Name]
+		switch {
+		case e.Mode == filemode.Dir:
+			var sub plumbing.Hash
+			if inHead && he.Mode == filemode.Dir {
+				sub = he.Hash
+				delete(headEntries, e.Name)
+			}
+			if err := s.trees(prefix+e.Name+"/", e.Hash, sub); err != nil {
+				return err
+			}
+		case isBlob(e.Mode):
+			var old plumbing.Hash
+			if inHead && he.Mode != filemode.Dir {
+				delete(headEntries, e.Name)
+				if isBlob(he.Mode) {
+					old = he.Hash
+				}
+			}
+			if e.Hash != old && e.Hash != emptyBlob {
+				s.changes = append(s.changes, change{path: prefix + e.Name, hash: e.Hash, old: old})
+			}
+		default: // a gitlink
+			if inHead && he.Mode != filemode.Dir {
+				delete(headEntries, e.Name)
+			}
+		}
+	}
+	s.deleted(prefix, headEntries)
+	return nil
+}
+
+// deleted records what HEAD has under prefix and the index does not:
+// nothing to report, but the source of any rename.
+func (s *stagedScan) deleted(prefix string, headEntries map[string]object.TreeEntry) {
 	for _, he := range headEntries {
 		switch {
 		case he.Mode == filemode.Dir:
@@ -255,7 +326,6 @@ func (s *stagedScan) dir(prefix string, lo, hi int, node *gitindex.Tree, head pl
 			s.deletedBlobs[he.Hash] = prefix + he.Name
 		}
 	}
-	return nil
 }
 
 func orRoot(prefix string) string {

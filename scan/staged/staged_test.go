@@ -399,6 +399,42 @@ func TestSkipWorktreeAndAssumeUnchanged(t *testing.T) {
 	want(t, mustScan(t, r.Dir), "sparse.txt:1")
 }
 
+// TestSparseIndex: folders outside the cone are single index entries
+// naming a tree; they are compared with HEAD tree by tree.
+func TestSparseIndex(t *testing.T) {
+	r := gittest.New(t)
+	r.Write("cone/a.txt", "a\n")
+	r.Write("out/deep/b.txt", "b\n")
+	r.Write("out/c.txt", "c "+newKey()+"\n")
+	r.Commit("one")
+	r.Write("out/deep/b.txt", "b "+newKey()+"\n")
+	r.Write("out/new.txt", "n "+newKey()+"\n")
+	r.Git("rm", "-q", "out/c.txt")
+	r.Commit("two: keys outside the cone")
+	r.Git("sparse-checkout", "init", "--cone", "--sparse-index")
+	r.Git("sparse-checkout", "set", "cone")
+	idx, err := gitindex.ReadFile(r.Path(".git/index"))
+	if err != nil || !idx.Sparse {
+		t.Fatalf("index: %v, sparse %v", err, idx != nil && idx.Sparse)
+	}
+	want(t, mustScan(t, r.Dir)) // nothing staged
+
+	r.Write("cone/a.txt", "a "+newKey()+"\n")
+	r.Git("add", "cone/a.txt")
+	want(t, mustScan(t, r.Dir), "cone/a.txt:1")
+
+	// Back to the first commit, keeping the index: the folder entry "out/"
+	// now differs from HEAD's tree, and what it adds is reported.
+	r.Git("reset", "-q", "--soft", "HEAD~1")
+	idx, err = gitindex.ReadFile(r.Path(".git/index"))
+	if err != nil || !slices.ContainsFunc(idx.Entries, func(e gitindex.Entry) bool {
+		return e.Name == "out/" && e.Mode.Type() == gitindex.ModeDir
+	}) {
+		t.Fatalf("after reset: %v; want a folder entry out/", err)
+	}
+	want(t, mustScan(t, r.Dir), "cone/a.txt:1", "out/deep/b.txt:1", "out/new.txt:1")
+}
+
 func TestMergeConflict(t *testing.T) {
 	r := gittest.New(t)
 	base := newKey()
