@@ -9,7 +9,10 @@
 // counts, whatever the file on disk holds. Folders whose cache-tree entry is
 // valid and names the same tree as HEAD's are skipped without reading
 // anything, so a commit touching one file costs one index read and a few
-// object lookups, however large the repository.
+// object lookups, however large the repository. Git's environment
+// (GIT_DIR, GIT_WORK_TREE, GIT_INDEX_FILE) is honoured: run as a
+// pre-commit hook by `git commit -a` or `git commit PATH`, the scan reads
+// the temporary index git built for that commit.
 //
 // # What is reported
 //
@@ -33,6 +36,8 @@
 // paths. `git commit` refuses such an index, but a manual scan reports
 // what "ours" (stage 2) and "theirs" (stage 3) would add against HEAD, and
 // says so in Result.Notes; the common ancestor (stage 1) is not scanned.
+// A merge is compared with HEAD (its first parent) only, so credentials the
+// merged branch brings in are reported.
 //
 // A sparse index's folder entries (folders outside the sparse-checkout
 // cone) are compared with HEAD tree by tree. Anything that cannot be read
