@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -247,6 +248,18 @@ func TestSubmodulesSymlinksBinaries(t *testing.T) {
 	r.Git("update-index", "--add", "--cacheinfo", "120000,"+blob+",link")
 	want(t, mustScan(t, r.Dir), "link:1")
 	r.Git("rm", "-q", "--cached", "link")
+	if runtime.GOOS != "windows" {
+		// The same through a real symlink and git add.
+		if err := os.Symlink("/etc/"+newKey(), r.Path("real-link")); err != nil {
+			t.Fatal(err)
+		}
+		r.Git("add", "real-link")
+		if mode := r.Git("ls-files", "-s", "real-link"); !strings.HasPrefix(mode, "120000 ") {
+			t.Fatalf("ls-files: %s", mode)
+		}
+		want(t, mustScan(t, r.Dir), "real-link:1")
+		r.Git("rm", "-q", "--cached", "real-link")
+	}
 
 	// Binary content: a key ID between NUL bytes.
 	r.Write("app.bin", "\x00\x01\x02ELF\x00"+newKey()+"\x00\xff\xfe")
