@@ -233,6 +233,74 @@ func IsPlaceholder(s string) bool {
 	return false
 }
 
+// ValidGeneration reports whether a well-formed key ID has a possible
+// generation: old-generation IDs (fifth character A..P, generation bit 0)
+// carry no account and are always possible; new-generation IDs must decode
+// to an account of at most 999999999999 (shared/aws-keys.md).
+func ValidGeneration(id string) bool {
+	if len(id) != IDLen {
+		return false
+	}
+	if c := id[4]; c >= 'A' && c <= 'P' {
+		return true
+	}
+	_, ok := AccountID(id)
+	return ok
+}
+
+// IDPlausible reports whether s is a credential key ID that could be real:
+// well-formed, not a documentation example, not a placeholder
+// (AKIAXXXXXXXXXXXXXXXX, runs of one character, alphabet sequences such as
+// ABCDEFG) and of a possible generation. A random key ID fails the pattern
+// tests with probability below 1 in 50,000.
+func IDPlausible(s string) bool {
+	if !IsID(s) || IsExample(s) || IsPlaceholder(s) || !ValidGeneration(s) {
+		return false
+	}
+	return !hasLongRun(s[4:]) && !hasSequence(s[4:], 5)
+}
+
+// hasSequence reports n or more consecutive characters that step by +1 or
+// -1 (ABCDE, 76543): what people type when they make up a key.
+func hasSequence(s string, n int) bool {
+	up, down := 1, 1
+	for i := 1; i < len(s); i++ {
+		switch int(s[i]) - int(s[i-1]) {
+		case 1:
+			up, down = up+1, 1
+		case -1:
+			up, down = 1, down+1
+		default:
+			up, down = 1, 1
+		}
+		if up >= n || down >= n {
+			return true
+		}
+	}
+	return false
+}
+
+// wordsInValues are words found in made-up secrets ("MySecretKeyForTesting...")
+// and, at five letters or more (four for "test" and "fake"), almost never in
+// random base64: the chance that a random 40-character secret contains one is
+// about 1 in 10,000.
+var wordsInValues = []string{
+	"secret", "password", "passwd", "access", "sample", "dummy", "fake", "test",
+	"placeholder", "changeme", "insert", "replace", "abcdef", "qwerty", "123456",
+}
+
+// HasWords reports whether a secret-shaped value contains, in any case, a word
+// that made-up values have and random ones don't.
+func HasWords(s string) bool {
+	l := strings.ToLower(s)
+	for _, w := range wordsInValues {
+		if strings.Contains(l, w) {
+			return true
+		}
+	}
+	return false
+}
+
 var b32 = base32.StdEncoding.WithPadding(base32.NoPadding)
 
 // AccountID returns the 12-digit AWS account that a new-generation key ID

@@ -1,0 +1,185 @@
+package scan
+
+import (
+	"strings"
+)
+
+// Labels are the names that say what a value is: `aws_secret_access_key` in
+// ini and env files, `SecretAccessKey` in JSON, XML and YAML, `secretKey` in
+// code, `X-Amz-Security-Token` in URLs. A label is a run of letters, digits,
+// '_', '.' and '-'; it is compared in normalised form (lower case, letters
+// and digits only), so every spelling and case style compares equal.
+
+// maxLabel bounds how far a label is followed from a keyword hit, so that a
+// hit inside a huge token costs little.
+const maxLabel = 64
+
+func isLabelByte(b byte) bool { return isAlnum(b) || b == '_' || b == '.' || b == '-' }
+
+// labelAround returns the bounds of the label containing position i.
+func labelAround(c []byte, i int) (start, end int) {
+	start, end = i, i
+	for start > 0 && i-start < maxLabel && isLabelByte(c[start-1]) {
+		start--
+	}
+	for end < len(c) && end-i < maxLabel && isLabelByte(c[end]) {
+		end++
+	}
+	return start, end
+}
+
+// normLabel lower-cases a label and keeps only its letters and digits.
+func normLabel(b []byte) string {
+	var sb strings.Builder
+	sb.Grow(len(b))
+	for _, ch := range b {
+		switch {
+		case ch >= 'A' && ch <= 'Z':
+			sb.WriteByte(ch + 'a' - 'A')
+		case ch >= 'a' && ch <= 'z' || ch >= '0' && ch <= '9':
+			sb.WriteByte(ch)
+		}
+	}
+	return sb.String()
+}
+
+// labelText is a label as written, for messages (labels are not secret).
+func labelText(b []byte) string {
+	s := strings.Trim(string(b), ".-_")
+	if len(s) > 40 {
+		s = s[:40] + "..."
+	}
+	return s
+}
+
+// isSeparator reports the bytes that may stand between a label and its value
+// in the syntaxes we know: = : => := , whitespace, quotes, brackets, `(`, a
+// backslash (escaped quotes), and `||` / `??` defaults (`env.X || "value"`).
+func isSeparator(b byte) bool {
+	switch b {
+	case ' ', '\t', '\r', '\n', '"', '\'', '`', '=', ':', '>', '(', ',', '[', ']', '\\', '|', '?':
+		return true
+	}
+	return false
+}
+
+// fillerWords may stand between a label and its value: XML attributes
+// (`<add key="AWSSecretKey" value="..."/>`), name/value pairs
+// (`{"name": "AWS_SECRET_ACCESS_KEY", "value": "..."}`) and type annotations
+// (`secretKey: string = "..."`).
+var fillerWords = map[string]bool{"value": true, "string": true, "str": true, "default": true}
+
+// valueAfter returns where the value of the label ending at end starts: after
+// separators (crossing at most two line breaks, for YAML and XML values on the
+// next line) and filler words. ok is false when the label has no value in
+// reach.
+func valueAfter(c []byte, end int) (pos int, ok bool) {
+	i, newlines, fillers := end, 0, 0
+	for i < len(c) && i-end < 96 {
+		b := c[i]
+		if isSeparator(b) {
+			if b == '\n' {
+				if newlines++; newlines > 2 {
+					return 0, false
+				}
+			}
+			i++
+			continue
+		}
+		if !isLabelByte(b) {
+			break
+		}
+		// A filler word followed by a separator is skipped once.
+		j := i
+		for j < len(c) && j-i < 8 && isLabelByte(c[j]) {
+			j++
+		}
+		if fillers == 0 && j < len(c) && isSeparator(c[j]) && fillerWords[strings.ToLower(string(c[i:j]))] {
+			fillers++
+			i = j
+			continue
+		}
+		break
+	}
+	if i == end || i >= len(c) {
+		return 0, false
+	}
+	return i, true
+}
+
+// labelBefore returns the normalised label that precedes a value starting at
+// i on the same line (used to tell a neighbouring secret from, say, a hash).
+func labelBefore(c []byte, i int) string {
+	j := i
+	for j > 0 && i-j < 16 && c[j-1] != '\n' && isSeparator(c[j-1]) {
+		j--
+	}
+	e := j
+	for j > 0 && e-j < maxLabel && isLabelByte(c[j-1]) {
+		j--
+	}
+	return normLabel(c[j:e])
+}
+
+type strength int
+
+const (
+	notLabel strength = iota
+	weakLabel
+	strongLabel
+)
+
+// secretLabel says whether a normalised label names an AWS secret access key.
+//
+// Strong labels name it unambiguously: anything containing "secretaccess"
+// (aws_secret_access_key, SecretAccessKey, aws.secret.access.key,
+// secret_access_key), "awssecret" (AWS_SECRET, aws_secret, awsSecretKey, but
+// not aws_secretsmanager_*), or "aws" and ending in "secretkey"
+// (AWS_SECRET_KEY, aws.secretKey, cloud.aws.credentials.secret-key).
+//
+// Weak labels are generic: "secret", or anything ending in "secretkey"
+// (secret_key in Terraform, SecretKey, secretKey, setSecretKey) or
+// "accesssecret". A weakly labelled value is reported only when the content
+// mentions AWS somewhere (aws, AWS, amazon, or an access key ID), so that a
+// web framework's SECRET_KEY is not taken for an AWS secret.
+//
+// Not labels: "sk", "key", "password" and the like are too common to trigger
+// on; a secret under such a name is found when an access key ID is near it.
+func secretLabel(norm string) strength {
+	switch {
+	case strings.Contains(norm, "secretsmanager"):
+		return notLabel
+	case strings.Contains(norm, "secretaccess"),
+		strings.Contains(norm, "awssecret"),
+		strings.Contains(norm, "aws") && strings.HasSuffix(norm, "secretkey"):
+		return strongLabel
+	case norm == "secret",
+		strings.HasSuffix(norm, "secretkey"),
+		strings.HasSuffix(norm, "accesssecret"):
+		return weakLabel
+	}
+	return notLabel
+}
+
+// tokenLabel reports whether a normalised label names a session token:
+// aws_session_token, SessionToken, sessionToken, X-Amz-Security-Token,
+// aws_security_token, security_token.
+func tokenLabel(norm string) bool {
+	return strings.Contains(norm, "sessiontoken") || strings.Contains(norm, "securitytoken")
+}
+
+// notSecretLabels mark a value near a key ID as something other than its
+// secret: hashes, integrity strings, signatures, tokens.
+var notSecretLabels = []string{
+	"hash", "sha", "digest", "checksum", "integrity", "etag", "nonce",
+	"signature", "fingerprint", "token", "salt", "md5", "commit",
+}
+
+func namesOtherThing(norm string) bool {
+	for _, w := range notSecretLabels {
+		if strings.Contains(norm, w) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,314 @@
+package scan
+
+import (
+	"bytes"
+	"sort"
+	"strings"
+
+	"github.com/credguard/credguard/internal/awskey"
+)
+
+// Secret access keys have no checksum and no prefix: 40 characters of base64
+// are everywhere (hashes, signatures, images). So a candidate is reported only
+// in a context that says what it is: a label, a neighbouring key ID, or the
+// console CSV's column (see Detector).
+
+// neighbourLines is how far from a key ID an unlabelled secret may be:
+// enough for a call's arguments or an object's fields spread over lines.
+const neighbourLines = 3
+
+// pairLines is how far apart a key ID and its secret may be to be paired.
+const pairLines = 5
+
+// findSecrets collects secret candidates from labels and the console CSV
+// (driven by hits of "ecret"/"ECRET") and from the neighbourhood of key IDs.
+func (s *scanner) findSecrets() {
+	seen := map[int]bool{}
+	add := func(off int, why string) {
+		if seen[off] || s.inToken(off) {
+			return
+		}
+		seen[off] = true
+		s.secs = append(s.secs, hit{rule: RuleSecretAccessKey, off: off, n: awskey.SecretLen,
+			value: string(s.c[off : off+awskey.SecretLen]), why: why, pair: -1})
+	}
+	c := s.c
+	for _, needle := range [][]byte{[]byte("ecret"), []byte("ECRET")} {
+		lastLabel := -1
+		for at := 0; ; {
+			i := bytes.Index(c[at:], needle)
+			if i < 0 {
+				break
+			}
+			i += at
+			at = i + len(needle)
+			if i > 0 && (c[i-1] == 'S' || c[i-1] == 's') && hasPrefixFold(c[i+5:], " access key") {
+				s.consoleCSV(i-1, add)
+			}
+			ls, le := labelAround(c, i)
+			if ls == lastLabel {
+				continue
+			}
+			lastLabel = ls
+			label := c[ls:le]
+			st := secretLabel(normLabel(label))
+			if st == notLabel || st == weakLabel && !s.mentionsAWS() {
+				continue
+			}
+			p, ok := valueAfter(c, le)
+			if !ok || !secretAt(c, p) {
+				continue
+			}
+			add(p, "AWS secret access key (labelled "+labelText(label)+")")
+		}
+	}
+	s.neighbours(add)
+	sort.Slice(s.secs, func(i, j int) bool { return s.secs[i].off < s.secs[j].off })
+}
+
+// secretAt reports whether a plausible secret access key starts at p and
+// ends on a boundary: exactly 40 base64 characters, not followed by more
+// base64 or by '=' padding (then it is a piece of a longer base64 value).
+// The caller has checked the byte before p.
+func secretAt(c []byte, p int) bool {
+	end := p + awskey.SecretLen
+	if end > len(c) {
+		return false
+	}
+	for i := p; i < end; i++ {
+		if !awskey.IsSecretByte(c[i]) {
+			return false
+		}
+	}
+	if end < len(c) && (awskey.IsSecretByte(c[end]) || c[end] == '=') {
+		return false
+	}
+	return plausibleSecret(string(c[p:end]))
+}
+
+// plausibleSecret reports whether a 40-character base64 value could be a real
+// secret: random-looking (not hex, not a path, mixed classes), and not an
+// example, a placeholder or made of words.
+func plausibleSecret(v string) bool {
+	return awskey.LooksRandom(v) && !awskey.IsExample(v) && !awskey.IsPlaceholder(v) && !awskey.HasWords(v)
+}
+
+// neighbours finds unlabelled secrets within neighbourLines lines of a key ID
+// (boto3.client('s3', 'AKIA...', '...'), new BasicAWSCredentials(id, secret),
+// a CSV row without header, a JSON object). The window is also capped in
+// bytes so that a key ID in minified code costs little.
+func (s *scanner) neighbours(add func(int, string)) {
+	c := s.c
+	const capBytes = 1024
+	scanned := 0 // windows overlap for close key IDs: never scan a byte twice
+	for _, id := range s.ids {
+		lo := id.off
+		for n := 0; lo > 0 && id.off-lo < capBytes; lo-- {
+			if c[lo-1] == '\n' {
+				if n++; n > neighbourLines {
+					break
+				}
+			}
+		}
+		hi := id.off + id.n
+		for n := 0; hi < len(c) && hi-id.off < capBytes; hi++ {
+			if c[hi] == '\n' {
+				if n++; n > neighbourLines {
+					break
+				}
+			}
+		}
+		if lo < scanned {
+			lo = scanned
+		}
+		i := lo
+		for i < hi {
+			if !awskey.IsSecretByte(c[i]) {
+				i++
+				continue
+			}
+			j := i
+			for j < len(c) && awskey.IsSecretByte(c[j]) {
+				j++
+			}
+			start := i
+			// A run may begin with the tail of an escape: "\n" before a value.
+			// (Not a percent escape: runs between %2F escapes are pieces of
+			// a URL-encoded value.)
+			if start > 0 && c[start-1] == '\\' && (c[start] == 'n' || c[start] == 't' || c[start] == 'r') {
+				start++
+			}
+			if (i == 0 || !awskey.IsSecretByte(c[i-1])) && j-start == awskey.SecretLen &&
+				secretAt(c, start) && !namesOtherThing(labelBefore(c, start)) {
+				add(start, "AWS secret access key (next to an access key ID)")
+			}
+			i = j
+		}
+		scanned = max(scanned, i) // i is past the last run read, which may end beyond hi
+	}
+}
+
+// consoleCSV reads the console's CSV download whose header line contains the
+// "Secret access key" heading at h: `Access key ID,Secret access key` or
+// `User name,Password,Access key ID,Secret access key,Console login link`,
+// possibly with a byte-order mark and CRLF line ends. Every following row's
+// value in that column is a secret.
+func (s *scanner) consoleCSV(h int, add func(int, string)) {
+	c := s.c
+	ls := bytes.LastIndexByte(c[:h], '\n') + 1
+	le := lineEnd(c, h)
+	col := -1
+	for k, f := range csvFields(c, ls, le) {
+		name := strings.ToLower(strings.TrimSpace(strings.TrimPrefix(string(c[f[0]:f[1]]), "\ufeff")))
+		if name == "secret access key" {
+			col = k
+		}
+	}
+	if col < 0 {
+		return
+	}
+	for at := le + 1; at < len(c); {
+		e := lineEnd(c, at)
+		fs := csvFields(c, at, e)
+		if len(fs) <= col {
+			break
+		}
+		f := fs[col]
+		for f[0] < f[1] && c[f[0]] == ' ' {
+			f[0]++
+		}
+		for f[1] > f[0] && c[f[1]-1] == ' ' {
+			f[1]--
+		}
+		if f[1]-f[0] == awskey.SecretLen && secretAt(c, f[0]) {
+			add(f[0], `AWS secret access key (console CSV column "Secret access key")`)
+		}
+		at = e + 1
+	}
+}
+
+// lineEnd returns the index of the '\n' ending the line at i (or len(c)),
+// not counting a '\r' before it.
+func lineEnd(c []byte, i int) int {
+	e := bytes.IndexByte(c[i:], '\n')
+	if e < 0 {
+		return len(c)
+	}
+	return i + e
+}
+
+// csvFields splits the line c[ls:le] at commas, honouring double quotes, and
+// returns the fields' contents without quotes or a trailing '\r'.
+func csvFields(c []byte, ls, le int) [][2]int {
+	if le > ls && c[le-1] == '\r' {
+		le--
+	}
+	var out [][2]int
+	for i := ls; i <= le; {
+		if i < le && c[i] == '"' {
+			j := i + 1
+			for j < le && !(c[j] == '"' && (j+1 >= le || c[j+1] != '"')) {
+				if c[j] == '"' {
+					j++ // doubled quote
+				}
+				j++
+			}
+			out = append(out, [2]int{i + 1, j})
+			i = j + 1
+			for i < le && c[i] != ',' {
+				i++
+			}
+			i++
+			continue
+		}
+		j := i
+		for j < le && c[j] != ',' {
+			j++
+		}
+		out = append(out, [2]int{i, j})
+		i = j + 1
+	}
+	return out
+}
+
+// hasPrefixFold reports whether b starts with the lower-case ASCII prefix p,
+// ignoring case.
+func hasPrefixFold(b []byte, p string) bool {
+	if len(b) < len(p) {
+		return false
+	}
+	for i := 0; i < len(p); i++ {
+		ch := b[i]
+		if ch >= 'A' && ch <= 'Z' {
+			ch += 'a' - 'A'
+		}
+		if ch != p[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// pairSecrets pairs each secret with the nearest unpaired key ID within
+// pairLines lines (same line first, then the closest, preferring one before
+// it): the secret then carries the key's type and account.
+func (s *scanner) pairSecrets() {
+	if len(s.ids) == 0 || len(s.secs) == 0 {
+		return
+	}
+	for pass := 0; pass < 2; pass++ {
+		s.pairPass(pass == 0)
+	}
+}
+
+// pairPass pairs secrets with key IDs; on the first pass only on the same line.
+func (s *scanner) pairPass(sameLine bool) {
+	c := s.c
+	for si := range s.secs {
+		sec := &s.secs[si]
+		if sec.pair >= 0 {
+			continue
+		}
+		best, bestLines, bestDist := -1, 0, 0
+		k := sort.Search(len(s.ids), func(i int) bool { return s.ids[i].off > sec.off })
+		consider := func(ki int) bool {
+			id := &s.ids[ki]
+			a, b := id.off, sec.off
+			if a > b {
+				a, b = b, a
+			}
+			if b-a > 4096 {
+				return false
+			}
+			lines := bytes.Count(c[a:b], []byte{'\n'})
+			if lines > pairLines || sameLine && lines > 0 {
+				return false
+			}
+			if id.pair < 0 {
+				dist := b - a
+				if id.off > sec.off {
+					dist += 4096 // prefer the key ID before its secret
+				}
+				if best < 0 || lines < bestLines || lines == bestLines && dist < bestDist {
+					best, bestLines, bestDist = ki, lines, dist
+				}
+			}
+			return true
+		}
+		for ki := k - 1; ki >= 0 && consider(ki); ki-- {
+		}
+		for ki := k; ki < len(s.ids) && consider(ki); ki++ {
+		}
+		if best >= 0 {
+			id := &s.ids[best]
+			id.pair, sec.pair = si, best
+			sec.keyType, sec.account = id.keyType, id.account
+		}
+	}
+}
+
+// inToken reports whether off lies inside a session token found earlier.
+func (s *scanner) inToken(off int) bool {
+	k := sort.Search(len(s.toks), func(i int) bool { return s.toks[i].off > off })
+	return k > 0 && off < s.toks[k-1].off+s.toks[k-1].n
+}
