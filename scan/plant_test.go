@@ -36,6 +36,7 @@ import (
 //	HEX:n               n random hex digits (hashes, git object IDs)
 //	SHA512, SHA256      lock-file integrity strings (sha512-..., sha256-...)
 //	B64:n               base64 of n random bytes (with padding)
+//	X_NAME              NAME's value, not planted (for lines with credguard:allow)
 //	DJANGO_KEY, JWT, UUID  other secrets and identifiers
 
 // planted is one credential planted in a template.
@@ -81,6 +82,8 @@ func plant(t testing.TB, tmpl string) plantedContent {
 		text := v
 		p := planted{marker: marker, value: v, off: out.Len()}
 		switch name {
+		case "X_TOKEN_URL":
+			text = urlEncode(v)
 		case "KEY_ID", "OLD_KEY_ID", "TEMP_KEY_ID", "ABIA_KEY_ID", "ACCA_KEY_ID":
 			p.rule = RuleAccessKeyID
 		case "SECRET":
@@ -118,10 +121,14 @@ func markerStart(s string) int {
 			return -1
 		}
 		m := s[i+2 : i+j]
-		ok := m != "" && m[0] >= 'A' && m[0] <= 'Z'
-		for k := 0; k < len(m) && ok; k++ {
-			c := m[k]
-			ok = c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_' || c == '#' || c == ':'
+		name := m
+		if k := strings.IndexAny(m, "#:"); k >= 0 {
+			name = m[:k]
+		}
+		ok := name != "" && name[0] >= 'A' && name[0] <= 'Z' && !strings.ContainsAny(m, " \n{}")
+		for k := 0; k < len(name) && ok; k++ {
+			c := name[k]
+			ok = c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_'
 		}
 		if ok {
 			return i
@@ -133,6 +140,7 @@ func markerStart(s string) int {
 // markerValue makes a fresh value for a marker.
 func markerValue(t testing.TB, name, arg string) string {
 	t.Helper()
+	name = strings.TrimPrefix(name, "X_") // the same value, not planted
 	n, _ := strconv.Atoi(arg)
 	switch name {
 	case "KEY_ID":
