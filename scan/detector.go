@@ -61,6 +61,45 @@ type knownSecret struct {
 	value   string
 	raw     []byte
 	encoded []byte
+	// anchor is where in raw (and encoded) the search starts: at a byte that
+	// is rare in text, so that bytes.Index stops rarely.
+	rawAnchor, encAnchor int
+}
+
+// anchorAt picks the search start in v: the first upper-case letter, digit,
+// '+', '/' or '%' that leaves 8 bytes to search for, else 0.
+func anchorAt(v []byte) int {
+	for i := 0; i+8 <= len(v); i++ {
+		if b := v[i]; b >= 'A' && b <= 'Z' || b >= '0' && b <= '9' || b == '+' || b == '/' || b == '%' {
+			return i
+		}
+	}
+	return 0
+}
+
+// find returns the offset of the first occurrence at or after from of the
+// known secret (or its URL-encoded form), or -1.
+func (k *knownSecret) find(c []byte, from int, encoded bool) int {
+	v, a := k.raw, k.rawAnchor
+	if encoded {
+		v, a = k.encoded, k.encAnchor
+	}
+	if v == nil {
+		return -1
+	}
+	part := v[a:min(len(v), a+8)]
+	for at := from + a; at <= len(c); {
+		i := bytes.Index(c[at:], part)
+		if i < 0 {
+			return -1
+		}
+		i += at - a
+		if i+len(v) <= len(c) && bytes.Equal(c[i:i+len(v)], v) {
+			return i
+		}
+		at = i + a + 1
+	}
+	return -1
 }
 
 // New returns a Detector.
@@ -73,21 +112,35 @@ func New(opts Options) *Detector {
 		}
 		seen[s] = true
 		k := knownSecret{value: s, raw: []byte(s)}
+		k.rawAnchor = anchorAt(k.raw)
 		if enc := urlEncode(s); enc != s {
 			k.encoded = []byte(enc)
+			k.encAnchor = anchorAt(k.encoded)
 		}
 		d.known = append(d.known, k)
 	}
 	return d
 }
 
-// needles are the fixed strings every rule starts from. If none occurs in
-// some content, no rule can report anything in it (see MayContain).
-var needles = [][]byte{
-	[]byte("AKIA"), []byte("ASIA"), []byte("ABIA"), []byte("ACCA"), // key IDs
-	[]byte("ecret"), []byte("ECRET"), // secret labels and the console CSV header
-	[]byte("oken"), []byte("OKEN"), // session-token labels
-	[]byte(stsPrefixNew), []byte(stsPrefixOld), []byte(stsAWS), // unlabelled tokens
+// Needles are the fixed strings every rule starts from. bytes.Index pays for
+// every occurrence of a needle's first byte, so each needle starts at a byte
+// that is rare in source code: "KIA" rather than "AKIA", "cret" rather than
+// "secret", "ken" rather than "token". If none occurs in some content, no
+// rule can report anything in it (see MayContain).
+var (
+	idNeedles     = []string{"KIA", "SIA", "BIA", "CCA"} // after 'A': the key ID prefixes
+	secretNeedles = []string{"cret", "CRET"}             // secret, Secret, SECRET; the CSV header
+	tokenNeedles  = []string{"ken", "KEN"}               // token, Token, TOKEN
+	needles       = toBytes(append(append(append(idNeedles, secretNeedles...), tokenNeedles...),
+		stsPrefixNew, stsPrefixOld, stsAWS))
+)
+
+func toBytes(ss []string) [][]byte {
+	out := make([][]byte, len(ss))
+	for i, s := range ss {
+		out[i] = []byte(s)
+	}
+	return out
 }
 
 // MayContain reports whether content might hold a credential: when it returns
@@ -99,8 +152,8 @@ func (d *Detector) MayContain(content []byte) bool {
 			return true
 		}
 	}
-	for _, k := range d.known {
-		if bytes.Contains(content, k.raw) || k.encoded != nil && bytes.Contains(content, k.encoded) {
+	for i := range d.known {
+		if d.known[i].find(content, 0, false) >= 0 || d.known[i].find(content, 0, true) >= 0 {
 			return true
 		}
 	}
@@ -221,21 +274,35 @@ func position(content []byte, off int) (line, col int) {
 	return line, col
 }
 
-// mentionsAWS reports whether the content mentions AWS anywhere (computed once
-// per scan, only when a weak label needs it).
+// mentionsAWS reports whether the content mentions AWS anywhere: aws, AWS,
+// Aws, amazon in any case, or a key ID (computed once per scan, only when a
+// weak label needs it).
 func (s *scanner) mentionsAWS() bool {
 	if s.aws < 0 {
 		s.aws = 0
-		if len(s.ids) > 0 {
+		if len(s.ids) > 0 || s.mentions("ws", "aws") || s.mentions("WS", "aws") ||
+			s.mentions("zon", "amazon") || s.mentions("ZON", "amazon") {
 			s.aws = 1
-		}
-		for _, w := range []string{"aws", "AWS", "Aws", "amazon", "Amazon", "AMAZON"} {
-			if s.aws == 0 && bytes.Contains(s.c, []byte(w)) {
-				s.aws = 1
-			}
 		}
 	}
 	return s.aws == 1
+}
+
+// mentions reports whether word (lower case) occurs in any case, found by
+// searching for its tail (which starts at a rarer byte).
+func (s *scanner) mentions(tail, word string) bool {
+	head := len(word) - len(tail)
+	for at := 0; ; {
+		i := bytes.Index(s.c[at:], []byte(tail))
+		if i < 0 {
+			return false
+		}
+		i += at
+		at = i + 1
+		if i >= head && hasPrefixFold(s.c[i-head:], word) {
+			return true
+		}
+	}
 }
 
 // urlEncode percent-encodes the base64 characters that query strings escape.

@@ -13,15 +13,18 @@ import (
 // Binary content is searched the same way.
 func (s *scanner) findKeyIDs() {
 	c := s.c
-	for _, p := range awskey.CredentialPrefixes() {
-		needle := []byte(p)
-		for at := 0; ; {
-			i := bytes.Index(c[at:], needle)
-			if i < 0 {
+	for _, tail := range idNeedles {
+		needle := []byte(tail)
+		for at := 1; at < len(c); {
+			j := bytes.Index(c[at:], needle)
+			if j < 0 {
 				break
 			}
-			i += at
-			at = i + 1
+			i := at + j - 1 // the 'A' before the tail
+			at = i + 2
+			if c[i] != 'A' {
+				continue
+			}
 			end := i + awskey.IDLen
 			if end > len(c) || !leftBoundary(c, i) || end < len(c) && isAlnum(c[end]) {
 				continue

@@ -1,7 +1,5 @@
 package scan
 
-import "bytes"
-
 // findKnown finds the user's own secrets (Options.KnownSecrets), raw or
 // URL-encoded, anywhere. Where another rule already found the same value at
 // the same place, that finding becomes aws-known-secret instead of a second
@@ -16,24 +14,25 @@ func (s *scanner) findKnown() {
 			at[hs[i].off] = &hs[i]
 		}
 	}
-	for _, k := range s.d.known {
-		for _, form := range [][]byte{k.raw, k.encoded} {
-			if form == nil {
-				continue
-			}
+	for ki := range s.d.known {
+		k := &s.d.known[ki]
+		for _, encoded := range []bool{false, true} {
 			for from := 0; ; {
-				i := bytes.Index(s.c[from:], form)
+				i := k.find(s.c, from, encoded)
 				if i < 0 {
 					break
 				}
-				i += from
-				from = i + len(form)
+				n := len(k.raw)
+				if encoded {
+					n = len(k.encoded)
+				}
+				from = i + n
 				if h := at[i]; h != nil && h.value == k.value {
 					h.rule = RuleKnownSecret
 					h.why = "your own AWS secret, from your credentials file (" + h.why + ")"
 					continue
 				}
-				s.known = append(s.known, hit{rule: RuleKnownSecret, off: i, n: len(form), value: k.value,
+				s.known = append(s.known, hit{rule: RuleKnownSecret, off: i, n: n, value: k.value,
 					why: "your own AWS secret, from your credentials file", pair: -1})
 			}
 		}

@@ -21,7 +21,7 @@ const neighbourLines = 3
 const pairLines = 5
 
 // findSecrets collects secret candidates from labels and the console CSV
-// (driven by hits of "ecret"/"ECRET") and from the neighbourhood of key IDs.
+// (driven by hits of secretNeedles) and from the neighbourhood of key IDs.
 func (s *scanner) findSecrets() {
 	seen := map[int]bool{}
 	add := func(off int, why string) {
@@ -33,7 +33,8 @@ func (s *scanner) findSecrets() {
 			value: string(s.c[off : off+awskey.SecretLen]), why: why, pair: -1})
 	}
 	c := s.c
-	for _, needle := range [][]byte{[]byte("ecret"), []byte("ECRET")} {
+	for _, n := range secretNeedles {
+		needle := []byte(n)
 		lastLabel := -1
 		for at := 0; ; {
 			i := bytes.Index(c[at:], needle)
@@ -42,8 +43,8 @@ func (s *scanner) findSecrets() {
 			}
 			i += at
 			at = i + len(needle)
-			if i > 0 && (c[i-1] == 'S' || c[i-1] == 's') && hasPrefixFold(c[i+5:], " access key") {
-				s.consoleCSV(i-1, add)
+			if i >= 2 && (c[i-2] == 'S' || c[i-2] == 's') && (c[i-1] == 'e' || c[i-1] == 'E') && hasPrefixFold(c[i+4:], " access key") {
+				s.consoleCSV(i-2, add)
 			}
 			ls, le := labelAround(c, i)
 			if ls == lastLabel {

@@ -29,7 +29,7 @@ const (
 )
 
 // findTokens finds session tokens: labelled ones (driven by hits of
-// "oken"/"OKEN") and unlabelled ones of STS shape.
+// tokenNeedles) and unlabelled ones of STS shape.
 func (s *scanner) findTokens() {
 	c := s.c
 	seen := map[int]bool{}
@@ -41,7 +41,8 @@ func (s *scanner) findTokens() {
 		s.toks = append(s.toks, hit{rule: RuleSessionToken, off: start, n: end - start,
 			value: decodeToken(c[start:end]), why: why, pair: -1})
 	}
-	for _, needle := range [][]byte{[]byte("oken"), []byte("OKEN")} {
+	for _, n := range tokenNeedles {
+		needle := []byte(n)
 		lastLabel := -1
 		for at := 0; ; {
 			i := bytes.Index(c[at:], needle)
