@@ -71,10 +71,10 @@ var fillerWords = map[string]bool{"value": true, "string": true, "str": true, "d
 
 // valueAfter returns where the value of the label ending at end starts: after
 // separators (crossing at most two line breaks, for YAML and XML values on the
-// next line) and filler words. ok is false when the label has no value in
+// next line), filler words and up to two short XML tags. ok is false when the label has no value in
 // reach.
 func valueAfter(c []byte, end int) (pos int, ok bool) {
-	i, newlines, fillers := end, 0, 0
+	i, newlines, fillers, tags := end, 0, 0, 0
 	for i < len(c) && i-end < 96 {
 		b := c[i]
 		if isSeparator(b) {
@@ -85,6 +85,16 @@ func valueAfter(c []byte, end int) (pos int, ok bool) {
 			}
 			i++
 			continue
+		}
+		if b == '<' && tags < 2 {
+			// A short tag between name and value: <name>fs.s3a.secret.key</name>
+			// <value>...</value> in Hadoop XML, <key>...</key><string>...</string>
+			// in property lists.
+			if n := tagLen(c[i:]); n > 0 {
+				tags++
+				i += n
+				continue
+			}
 		}
 		if !isLabelByte(b) {
 			break
@@ -105,6 +115,23 @@ func valueAfter(c []byte, end int) (pos int, ok bool) {
 		return 0, false
 	}
 	return i, true
+}
+
+// tagLen returns the length of the XML tag without attributes at the start
+// of b (<value>, </name>), or 0.
+func tagLen(b []byte) int {
+	i := 1
+	if i < len(b) && b[i] == '/' {
+		i++
+	}
+	start := i
+	for i < len(b) && i < 24 && isLabelByte(b[i]) {
+		i++
+	}
+	if i == start || i >= len(b) || b[i] != '>' {
+		return 0
+	}
+	return i + 1
 }
 
 // labelBefore returns the normalised label that precedes a value starting at
