@@ -43,7 +43,8 @@ type Options struct {
 //   - aws-session-token: a base64 run (URL escapes %2B %2F %3D allowed) of at
 //     least 80 characters after a session-token label, or of at least 100
 //     characters that starts with an STS prefix (IQoJb3JpZ2luX2Vj,
-//     FwoGZXIvYXdz) or contains YXdz ("aws") and decodes to binary.
+//     FwoGZXIvYXdz) or has YXdz ("aws") near its start (as in AQoDYXdz...),
+//     is at most 4096 characters long and decodes to binary.
 //   - aws-known-secret: Options.KnownSecrets anywhere, raw or URL-encoded.
 //     When a known secret is also what another rule found at the same place,
 //     the finding becomes aws-known-secret (one finding, not two): the user's
@@ -299,10 +300,23 @@ func (s *scanner) mentions(tail, word string) bool {
 		}
 		i += at
 		at = i + 1
-		if i >= head && hasPrefixFold(s.c[i-head:], word) {
+		if i >= head && hasPrefixFold(s.c[i-head:], word) && !inLongRun(s.c, i) {
 			return true
 		}
 	}
+}
+
+// inLongRun reports whether position i lies in a run of 30 or more base64
+// characters: "aws" inside a random value is not a mention of AWS.
+func inLongRun(c []byte, i int) bool {
+	lo, hi := i, i
+	for lo > 0 && i-lo < 30 && awskey.IsSecretByte(c[lo-1]) {
+		lo--
+	}
+	for hi < len(c) && hi-lo < 30 && awskey.IsSecretByte(c[hi]) {
+		hi++
+	}
+	return hi-lo >= 30
 }
 
 // urlEncode percent-encodes the base64 characters that query strings escape.

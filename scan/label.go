@@ -135,11 +135,16 @@ func tagLen(b []byte) int {
 }
 
 // labelBefore returns the normalised label that precedes a value starting at
-// i on the same line (used to tell a neighbouring secret from, say, a hash).
+// i on the same line, joined to it by =, : or > (used to tell a neighbouring
+// secret from, say, a hash), or "".
 func labelBefore(c []byte, i int) string {
-	j := i
+	j, assigns := i, false
 	for j > 0 && i-j < 16 && c[j-1] != '\n' && isSeparator(c[j-1]) {
 		j--
+		assigns = assigns || c[j] == '=' || c[j] == ':' || c[j] == '>'
+	}
+	if !assigns {
+		return "" // a list of values ('id', 'secret'), not name and value
 	}
 	e := j
 	for j > 0 && e-j < maxLabel && isLabelByte(c[j-1]) {

@@ -22,7 +22,7 @@ import (
 //	KEY_ID, OLD_KEY_ID, TEMP_KEY_ID, ABIA_KEY_ID, ACCA_KEY_ID  aws-access-key-id
 //	SECRET                                                     aws-secret-access-key
 //	TOKEN, TOKEN_URL (URL-encoded), TOKEN_RAW:n (base64 of n   aws-session-token
-//	random bytes), TOKEN_AWS:n (with YXdz inside)
+//	random bytes), TOKEN_AWS:n (with YXdz near the start)
 //	KNOWN (also passed in Options.KnownSecrets)                aws-known-secret
 //
 // Decoys (nothing may be reported for them):
@@ -38,6 +38,8 @@ import (
 //	B64:n               base64 of n random bytes (with padding)
 //	X_NAME              NAME's value, not planted (for lines with credguard:allow)
 //	DJANGO_KEY, JWT, UUID  other secrets and identifiers
+//	PEM:n               a certificate body of n random bytes
+//	EKS_TOKEN           an `aws eks get-token` bearer token
 
 // planted is one credential planted in a template.
 type planted struct {
@@ -172,10 +174,9 @@ func markerValue(t testing.TB, name, arg string) string {
 			}
 		}
 	case "TOKEN_AWS":
-		// Older tokens: base64 with "aws" inside, no known prefix.
+		// Older tokens: base64 with "aws" near the start (AQoDYXdz...), no known prefix.
 		for {
-			half := n / 8 * 3 // whole base64 groups: no padding in the middle
-			s := base64.StdEncoding.EncodeToString(randBytes(half)) + stsAWS + base64.StdEncoding.EncodeToString(randBytes(half))
+			s := base64.StdEncoding.EncodeToString(randBytes(3)) + stsAWS + base64.StdEncoding.EncodeToString(randBytes(n/4*3))
 			if tokenValueOK([]byte(s), 0) && !strings.HasPrefix(s, stsPrefixNew) {
 				return s
 			}
@@ -215,6 +216,22 @@ func markerValue(t testing.TB, name, arg string) string {
 	case "UUID":
 		h := hex.EncodeToString(randBytes(16))
 		return h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
+	case "PEM":
+		// A certificate body: base64 wrapped at 64 characters.
+		body := base64.StdEncoding.EncodeToString(randBytes(n))
+		var sb strings.Builder
+		for len(body) > 64 {
+			sb.WriteString(body[:64] + "\n")
+			body = body[64:]
+		}
+		sb.WriteString(body)
+		return sb.String()
+	case "EKS_TOKEN":
+		// aws eks get-token: base64url of a presigned STS URL (expires in minutes).
+		u := "https://sts.us-east-1.amazonaws.com/?Action=GetCallerIdentity&Version=2011-06-15&X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=" +
+			awskey.FakeID("ASIA", awskey.FakeAccount()) + "%2F20240430%2Fus-east-1%2Fsts%2Faws4_request&X-Amz-Date=20240430T100000Z&X-Amz-Expires=60&X-Amz-SignedHeaders=host%3Bx-k8s-aws-id&X-Amz-Signature=" +
+			hex.EncodeToString(randBytes(32))
+		return "k8s-aws-v1." + base64.RawURLEncoding.EncodeToString([]byte(u))
 	case "HEX":
 		return hex.EncodeToString(randBytes((n + 1) / 2))[:n]
 	case "SHA512":

@@ -14,7 +14,7 @@ import (
 const (
 	stsPrefixNew = "IQoJb3JpZ2luX2Vj" // current STS tokens ("!\n\torigin_ec...")
 	stsPrefixOld = "FwoGZXIvYXdz"     // older STS tokens (contain "aws")
-	stsAWS       = "YXdz"             // base64 of "aws", found in older tokens (AQoDYXdz...)
+	stsAWS       = "YXdz"             // base64 of "aws", near the start of older tokens (AQoDYXdz...)
 )
 
 const (
@@ -100,7 +100,8 @@ func (s *scanner) findTokens() {
 		start := tokenStart(c, i)
 		end, escaped := tokenEnd(c, i)
 		at = end // one look per run, however many YXdz it holds
-		if seen[start] || end-start > maxAWSRun || !tokenValueOK(c[start:end], minShapedToken) || !awsShaped(c, start, end) {
+		if seen[start] || end-start > maxAWSRun || !awsNearStart(c, start, i) ||
+			!tokenValueOK(c[start:end], minShapedToken) || !awsShaped(c, start, end) {
 			continue
 		}
 		add(start, end, "AWS session token (base64 containing \"aws\", STS token shape"+encodedNote(escaped)+")")
@@ -213,6 +214,15 @@ func tokenValueOK(text []byte, min int) bool {
 		}
 	}
 	return upper && lower && digit
+}
+
+// awsNearStart reports whether the YXdz at i is where a token has it: within
+// the first 64 characters of its run, on a 4-character boundary (so that it
+// encodes "aws" itself, as in AQoDYXdz... and FwoGZXIvYXdz...). A random
+// blob has one there with odds of about 1 in a million.
+func awsNearStart(c []byte, start, i int) bool {
+	text := decodeToken(c[start:i]) // escapes before it count as one character
+	return len(text) < 64 && len(text)%4 == 0
 }
 
 // notTokenStarts are the base64 of file signatures (PNG, JPEG, GIF, WebP,
