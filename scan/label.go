@@ -2,6 +2,8 @@ package scan
 
 import (
 	"strings"
+
+	"github.com/credguard/credguard/internal/awskey"
 )
 
 // Labels are the names that say what a value is: `aws_secret_access_key` in
@@ -149,6 +151,9 @@ func labelBefore(c []byte, i int) string {
 	e := j
 	for j > 0 && e-j < maxLabel && isLabelByte(c[j-1]) {
 		j--
+	}
+	if awskey.IsID(string(c[j:e])) {
+		return "" // KEY_ID:SECRET (s3fs, s3://id:secret@bucket)
 	}
 	return normLabel(c[j:e])
 }

@@ -175,12 +175,15 @@ func LooksRandom(s string) bool {
 
 // hasLongRun reports a run of 5 or more identical characters, which random
 // base64 essentially never has (placeholders such as XXXXX... always do).
-func hasLongRun(s string) bool {
+func hasLongRun(s string) bool { return hasRun(s, 5) }
+
+// hasRun reports a run of n or more identical characters.
+func hasRun(s string, n int) bool {
 	run := 1
 	for i := 1; i < len(s); i++ {
 		if s[i] == s[i-1] {
 			run++
-			if run >= 5 {
+			if run >= n {
 				return true
 			}
 		} else {
@@ -225,8 +228,10 @@ func IsPlaceholder(s string) bool {
 			return true
 		}
 	}
-	for _, c := range []string{"xxxx", "____", "----", "####", "0000000"} {
-		if strings.Contains(strings.ToLower(s), c) {
+	// Case-sensitive: a random secret holds "xXxX" far more often than
+	// "xxxx" or "XXXX", which is what people type.
+	for _, c := range []string{"xxxx", "XXXX", "____", "----", "####", "0000000"} {
+		if strings.Contains(s, c) {
 			return true
 		}
 	}
@@ -249,16 +254,32 @@ func ValidGeneration(id string) bool {
 }
 
 // IDPlausible reports whether s is a credential key ID that could be real:
-// well-formed, not a documentation example, not a placeholder
-// (AKIAXXXXXXXXXXXXXXXX, runs of one character, alphabet sequences such as
-// ABCDEFG) and of a possible generation. A random key ID fails the pattern
-// tests with probability below 1 in 50,000.
+// well-formed, not a documentation example, not a placeholder (runs of one
+// character as in AKIA and sixteen X, alphabet sequences such as ABCDEFG,
+// typed words) and of a possible generation. A random key ID fails the
+// pattern tests with probability below 1 in 500,000.
 func IDPlausible(s string) bool {
-	if !IsID(s) || IsExample(s) || IsPlaceholder(s) || !ValidGeneration(s) {
+	if !IsID(s) || IsExample(s) || !ValidGeneration(s) {
 		return false
 	}
-	return !hasLongRun(s[4:]) && !hasSequence(s[4:], 5) && !HasWords(s[4:])
+	// Only patterns of five or more characters: the account that a
+	// new-generation ID encodes is fixed, so a shorter pattern in it (XXXX,
+	// TEST) would hide every key of that account.
+	tail := s[4:]
+	if hasRun(tail, 6) || hasSequence(tail, 6) {
+		return false
+	}
+	for _, w := range idWords {
+		if strings.Contains(tail, w) {
+			return false
+		}
+	}
+	return true
 }
+
+// idWords are words of five or more letters found in made-up key IDs
+// (AKIAYOURACCESSKEYID..., AKIAQWERTYUIOP...).
+var idWords = []string{"ACCESS", "SECRET", "SAMPLE", "DUMMY", "PLACEHOLDER", "REPLACE", "CHANGEME", "QWERTY", "ASDFG", "ZXCVB"}
 
 // hasSequence reports n or more consecutive characters that step by +1 or
 // -1 (ABCDE, 76543): what people type when they make up a key.
@@ -281,9 +302,9 @@ func hasSequence(s string, n int) bool {
 }
 
 // wordsInValues are words found in made-up secrets ("MySecretKeyForTesting...")
-// and, at five letters or more (four for "test" and "fake"), almost never in
-// random base64: the chance that a random 40-character secret contains one is
-// about 1 in 10,000.
+// and, at five letters or more (four for "test" and "fake", in three cases
+// only), almost never in random base64: the chance that a random
+// 40-character secret contains one is about 1 in 50,000.
 var wordsInValues = []string{
 	"secret", "password", "passwd", "access", "sample", "dummy", "fake", "test",
 	"placeholder", "changeme", "insert", "replace", "abcdef", "qwerty", "123456",
@@ -293,9 +314,9 @@ var wordsInValues = []string{
 // contains, in any case, a word that made-up values have and random ones
 // don't, or it is mostly CamelCase words ("AnotherRandomLookingString...").
 func HasWords(s string) bool {
-	l := strings.ToLower(s)
 	for _, w := range wordsInValues {
-		if strings.Contains(l, w) {
+		// In lower, Title or UPPER case only: "TeSt" is random, not a word.
+		if strings.Contains(s, w) || strings.Contains(s, strings.ToUpper(w[:1])+w[1:]) || strings.Contains(s, strings.ToUpper(w)) {
 			return true
 		}
 	}
