@@ -105,6 +105,7 @@ func TestSecretAccessKey(t *testing.T) {
 		{"powershell", `$env:AWS_SECRET_ACCESS_KEY="{{SECRET}}"`},
 		{"cli flag", "aws configure set aws_secret_access_key {{SECRET}}"},
 		{"docker", "docker run -e AWS_SECRET_ACCESS_KEY={{SECRET}} img"},
+		{"php json", `{"SecretAccessKey":"{{SECRET_JSON}}"}`},
 		{"escaped json", `"{\"SecretAccessKey\":\"{{SECRET}}\"}"`},
 		{"typescript annotation", "// aws\nconst secretKey: string = '{{SECRET}}';"},
 		// neighbours

@@ -32,6 +32,12 @@ func (s *scanner) findSecrets() {
 		s.secs = append(s.secs, hit{rule: RuleSecretAccessKey, off: off, n: awskey.SecretLen,
 			value: string(s.c[off : off+awskey.SecretLen]), why: why, pair: -1})
 	}
+	addEscaped := func(off, n int, v, why string) {
+		if !seen[off] && !s.inToken(off) {
+			seen[off] = true
+			s.secs = append(s.secs, hit{rule: RuleSecretAccessKey, off: off, n: n, value: v, why: why, pair: -1})
+		}
+	}
 	c := s.c
 	for _, n := range secretNeedles {
 		needle := []byte(n)
@@ -57,10 +63,15 @@ func (s *scanner) findSecrets() {
 				continue
 			}
 			p, ok := valueAfter(c, le)
-			if !ok || !secretAt(c, p) {
+			if !ok {
 				continue
 			}
-			add(p, "AWS secret access key (labelled "+labelText(label)+")")
+			why := "AWS secret access key (labelled " + labelText(label) + ")"
+			if secretAt(c, p) {
+				add(p, why)
+			} else if n, v := escapedSecretAt(c, p); n > 0 {
+				addEscaped(p, n, v, why)
+			}
 		}
 	}
 	s.neighbours(add)
@@ -85,6 +96,36 @@ func secretAt(c []byte, p int) bool {
 		return false
 	}
 	return plausibleSecret(string(c[p:end]))
+}
+
+// escapedSecretAt reads a secret written with JSON-escaped slashes (`\/`, as
+// PHP's json_encode writes them) at p: it returns the length of its text and
+// the secret, or 0 when there is none.
+func escapedSecretAt(c []byte, p int) (n int, value string) {
+	var v []byte
+	i := p
+	for i < len(c) && len(v) < awskey.SecretLen {
+		switch {
+		case awskey.IsSecretByte(c[i]):
+			v = append(v, c[i])
+			i++
+		case c[i] == '\\' && i+1 < len(c) && c[i+1] == '/':
+			v = append(v, '/')
+			i += 2
+		default:
+			return 0, ""
+		}
+	}
+	if len(v) < awskey.SecretLen || i == p+awskey.SecretLen { // unescaped: secretAt's case
+		return 0, ""
+	}
+	if i < len(c) && (awskey.IsSecretByte(c[i]) || c[i] == '=' || c[i] == '\\') {
+		return 0, ""
+	}
+	if !plausibleSecret(string(v)) {
+		return 0, ""
+	}
+	return i - p, string(v)
 }
 
 // plausibleSecret reports whether a 40-character base64 value could be a real

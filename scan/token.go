@@ -26,6 +26,9 @@ const (
 	// maxAWSRun bounds unlabelled runs that merely contain YXdz: a longer
 	// run is a file or an image, not a token.
 	maxAWSRun = 4096
+	// maxToken bounds every token: real ones are a few kilobytes at most,
+	// and the bound keeps a scan's memory small whatever the input.
+	maxToken = 16384
 )
 
 // findTokens finds session tokens: labelled ones (driven by hits of
@@ -194,6 +197,9 @@ func decodeToken(b []byte) string {
 // runs of one character that placeholders have (runs of '/' and 'A' occur in
 // real tokens: they encode -1 and zero bytes).
 func tokenValueOK(text []byte, min int) bool {
+	if len(text) > maxToken {
+		return false
+	}
 	v := decodeToken(text)
 	if len(v) < min || awskey.IsExample(v) {
 		return false
