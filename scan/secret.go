@@ -67,6 +67,9 @@ func (s *scanner) findSecrets() {
 				continue
 			}
 			why := "AWS secret access key (labelled " + labelText(label) + ")"
+			if c[p-1] == '\\' && c[p] == '/' {
+				p-- // a value starting with an escaped slash: the backslash is its own
+			}
 			if secretAt(c, p) {
 				add(p, why)
 			} else if n, v := escapedSecretAt(c, p); n > 0 {
@@ -94,6 +97,9 @@ func secretAt(c []byte, p int) bool {
 	}
 	if end < len(c) && (awskey.IsSecretByte(c[end]) || c[end] == '=') {
 		return false
+	}
+	if end+1 < len(c) && c[end] == '\\' && c[end+1] == '/' || p > 0 && c[p-1] == '\\' && c[p] == '/' {
+		return false // a piece of a value with escaped slashes
 	}
 	return plausibleSecret(string(c[p:end]))
 }
