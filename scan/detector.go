@@ -38,7 +38,7 @@ type Options struct {
 //   - aws-secret-access-key: exactly 40 characters of [A-Za-z0-9+/], not part
 //     of a longer base64 run, that look random (awskey.LooksRandom, no
 //     placeholder or made-up words), in one of three contexts: after a label
-//     (see labelKind), within three lines of a reported access key ID, or in
+//     (see secretLabel), within three lines of a reported access key ID, or in
 //     the "Secret access key" column of the console's CSV download.
 //   - aws-session-token: a base64 run (URL escapes %2B %2F %3D allowed) of at
 //     least 80 characters after a session-token label, or of at least 100

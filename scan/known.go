@@ -1,5 +1,7 @@
 package scan
 
+import "strings"
+
 // findKnown finds the user's own secrets (Options.KnownSecrets), raw or
 // URL-encoded, anywhere. Where another rule already found the same value at
 // the same place, that finding becomes aws-known-secret instead of a second
@@ -29,11 +31,11 @@ func (s *scanner) findKnown() {
 				from = i + n
 				if h := at[i]; h != nil && h.value == k.value {
 					h.rule = RuleKnownSecret
-					h.why = "your own AWS secret, from your credentials file (" + h.why + ")"
+					h.why = strings.Replace(h.why, " (", " from your own credentials file (", 1)
 					continue
 				}
 				s.known = append(s.known, hit{rule: RuleKnownSecret, off: i, n: n, value: k.value,
-					why: "your own AWS secret, from your credentials file", pair: -1})
+					why: "AWS secret from your own credentials file", pair: -1})
 			}
 		}
 	}

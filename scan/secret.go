@@ -215,7 +215,7 @@ func (s *scanner) consoleCSV(h int, add func(int, string)) {
 	if col < 0 {
 		return
 	}
-	for at := le + 1; at < len(c); {
+	for at, rows := le+1, 0; at < len(c) && rows < maxCSVRows; rows++ {
 		e := lineEnd(c, at)
 		fs := csvFields(c, at, e)
 		if len(fs) <= col {
@@ -234,6 +234,11 @@ func (s *scanner) consoleCSV(h int, add func(int, string)) {
 		at = e + 1
 	}
 }
+
+// maxCSVRows bounds the rows read after a console CSV header: the console
+// writes one or two, and the bound keeps repeated headers from costing
+// quadratic time.
+const maxCSVRows = 1000
 
 // lineEnd returns the index of the '\n' ending the line at i (or len(c)),
 // not counting a '\r' before it.
