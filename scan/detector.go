@@ -148,6 +148,9 @@ func toBytes(ss []string) [][]byte {
 // false, Scan(path, content) returns no findings. It costs a few passes of
 // bytes.Index, so history scanners can run it on every blob first.
 func (d *Detector) MayContain(content []byte) bool {
+	if _, _, ok := utf16BOM(content); ok {
+		return true // Scan reads it as UTF-16; don't search the raw bytes
+	}
 	for _, n := range needles {
 		if bytes.Contains(content, n) {
 			return true
@@ -175,7 +178,10 @@ type hit struct {
 // scanner is the state of one Scan.
 type scanner struct {
 	d     *Detector
-	c     []byte
+	c     []byte // the content as the rules read it (one byte per character)
+	orig  []byte // the content as given
+	base  int    // offset in orig of c[0]
+	unit  int    // bytes of orig per byte of c: 1, or 2 for UTF-16
 	ids   []hit // key IDs, in order
 	secs  []hit // secret access keys
 	toks  []hit // session tokens
@@ -185,8 +191,15 @@ type scanner struct {
 
 // Scan returns the findings in content, in order of position. path is copied
 // into each finding's File.
+//
+// Content that starts with a UTF-16 byte-order mark (what Windows PowerShell
+// writes when output is redirected to a file) is read as UTF-16; findings
+// then locate the value's UTF-16 bytes.
 func (d *Detector) Scan(path string, content []byte) []Finding {
-	s := &scanner{d: d, c: content, aws: -1}
+	s := &scanner{d: d, c: content, orig: content, unit: 1, aws: -1}
+	if base, bigEndian, ok := utf16BOM(content); ok {
+		s.c, s.base, s.unit = fromUTF16(content[base:], bigEndian), base, 2
+	}
 	s.findKeyIDs()
 	s.findTokens()
 	s.dropIDsInTokens()
@@ -194,6 +207,35 @@ func (d *Detector) Scan(path string, content []byte) []Finding {
 	s.pairSecrets()
 	s.findKnown()
 	return s.findings(path)
+}
+
+// utf16BOM reports whether content starts with a UTF-16 byte-order mark.
+func utf16BOM(c []byte) (bomLen int, bigEndian, ok bool) {
+	switch {
+	case len(c) >= 2 && c[0] == 0xFF && c[1] == 0xFE:
+		return 2, false, true
+	case len(c) >= 2 && c[0] == 0xFE && c[1] == 0xFF:
+		return 2, true, true
+	}
+	return 0, false, false
+}
+
+// fromUTF16 maps UTF-16 text to one byte per code unit: ASCII stays, anything
+// else becomes 0xFF (which no rule takes for part of a value).
+func fromUTF16(c []byte, bigEndian bool) []byte {
+	out := make([]byte, len(c)/2)
+	for i := range out {
+		lo, hi := c[2*i], c[2*i+1]
+		if bigEndian {
+			lo, hi = hi, lo
+		}
+		if hi == 0 && lo < 0x80 {
+			out[i] = lo
+		} else {
+			out[i] = 0xFF
+		}
+	}
+	return out
 }
 
 // findings turns the hits into Findings: final rules and fingerprints,
@@ -219,10 +261,26 @@ func (s *scanner) findings(path string) []Finding {
 	allow := bytes.Contains(s.c, []byte(AllowMarker))
 	out := make([]Finding, 0, len(all))
 	line, lineStart, at := 1, 0, 0
+	cLineStart, cAt := 0, 0 // the same in s.c, for the allow marker
 	for _, h := range all {
-		// Advance the line count incrementally: linear over the whole scan.
+		if allow {
+			for {
+				i := bytes.IndexByte(s.c[cAt:h.off], '\n')
+				if i < 0 {
+					break
+				}
+				cAt += i + 1
+				cLineStart = cAt
+			}
+			if lineHasAllow(s.c, cLineStart) {
+				continue
+			}
+		}
+		// Positions are in the content as given; the line count advances
+		// incrementally, linear over the whole scan.
+		off, n := s.base+h.off*s.unit, h.n*s.unit
 		for {
-			i := bytes.IndexByte(s.c[at:h.off], '\n')
+			i := bytes.IndexByte(s.orig[at:off], '\n')
 			if i < 0 {
 				break
 			}
@@ -230,14 +288,11 @@ func (s *scanner) findings(path string) []Finding {
 			at += i + 1
 			lineStart = at
 		}
-		if allow && lineHasAllow(s.c, lineStart) {
-			continue
-		}
 		f := Finding{
-			Rule: h.rule, File: path, Line: line, Column: h.off - lineStart + 1,
+			Rule: h.rule, File: path, Line: line, Column: off - lineStart + 1,
 			Redacted: awskey.Redact(h.value), Fingerprint: Fingerprint(h.rule, h.value),
 			Message: h.why, KeyType: h.keyType, AccountID: h.account,
-			Offset: h.off, Length: h.n,
+			Offset: off, Length: n,
 		}
 		if h.pair >= 0 {
 			p := s.pairOf(h)

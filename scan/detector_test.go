@@ -248,3 +248,46 @@ func TestConcurrent(t *testing.T) {
 		}
 	}
 }
+
+// TestUTF16 scans what Windows PowerShell writes when output is redirected:
+// UTF-16 with a byte-order mark.
+func TestUTF16(t *testing.T) {
+	pc := plant(t, "[default]\r\naws_access_key_id = {{KEY_ID}}\r\naws_secret_access_key = {{SECRET}}\r\n# caf\u00e9 {{X_SECRET}} credguard:allow\r\naws_session_token = {{TOKEN}}\r\n")
+	for _, bigEndian := range []bool{false, true} {
+		text := []rune(string(pc.content))
+		enc := []byte{0xFF, 0xFE}
+		if bigEndian {
+			enc = []byte{0xFE, 0xFF}
+		}
+		for _, r := range text {
+			lo, hi := byte(r), byte(r>>8)
+			if bigEndian {
+				lo, hi = hi, lo
+			}
+			enc = append(enc, lo, hi)
+		}
+		d := New(Options{})
+		got := d.Scan("out.txt", enc)
+		if !d.MayContain(enc) {
+			t.Error("MayContain(UTF-16) = false")
+		}
+		if len(got) != len(pc.want) {
+			t.Fatalf("big endian %v: got %d findings, want %d: %+v", bigEndian, len(got), len(pc.want), got)
+		}
+		for i, w := range pc.want {
+			f := got[i]
+			// Every character before the value is ASCII but one (é, before
+			// the allowed line only), so offsets double.
+			wantOff := 2 + 2*w.off
+			if w.off > strings.Index(string(pc.content), "caf") {
+				wantOff -= 2 // é is one UTF-16 unit but two UTF-8 bytes
+			}
+			if f.Rule != w.rule || f.Offset != wantOff || f.Length != 2*w.n || f.Fingerprint != Fingerprint(w.rule, w.value) {
+				t.Errorf("big endian %v: %s: got %s at %d+%d, want %s at %d+%d", bigEndian, w.marker, f.Rule, f.Offset, f.Length, w.rule, wantOff, 2*w.n)
+			}
+			if line, col := position(enc, f.Offset); f.Line != line || f.Column != col {
+				t.Errorf("%s at %d:%d, want %d:%d", w.marker, f.Line, f.Column, line, col)
+			}
+		}
+	}
+}

@@ -34,6 +34,11 @@ func FuzzScan(f *testing.F) {
 	for _, s := range seeds {
 		f.Add([]byte(s), sec)
 	}
+	utf16 := []byte{0xFF, 0xFE}
+	for _, b := range []byte("aws_access_key_id=" + id + "\r\naws_secret_access_key=" + sec + "\r\n") {
+		utf16 = append(utf16, b, 0)
+	}
+	f.Add(utf16, sec)
 	f.Fuzz(func(t *testing.T, content []byte, known string) {
 		d := New(Options{KnownSecrets: []string{known, sec}})
 		got := d.Scan("fuzz", content)
