@@ -182,9 +182,9 @@ type scanner struct {
 	orig  []byte // the content as given
 	base  int    // offset in orig of c[0]
 	unit  int    // bytes of orig per byte of c: 1, or 2 for UTF-16
-	ids   []hit // key IDs, in order
-	secs  []hit // secret access keys
-	toks  []hit // session tokens
+	ids   []hit  // key IDs, in order
+	secs  []hit  // secret access keys
+	toks  []hit  // session tokens
 	known []hit
 	aws   int // -1 unknown, 0 no, 1 yes: does the content mention AWS at all
 }
