@@ -330,14 +330,14 @@ func position(content []byte, off int) (line, col int) {
 	return line, col
 }
 
-// mentionsAWS reports whether the content mentions AWS anywhere: aws, AWS,
-// Aws, amazon in any case, or a key ID (computed once per scan, only when a
-// weak label needs it).
+// mentionsAWS reports whether the content mentions AWS anywhere: aws, amazon
+// or boto (boto3, botocore) in any case, or a key ID (computed once per scan,
+// only when a weak label needs it).
 func (s *scanner) mentionsAWS() bool {
 	if s.aws < 0 {
 		s.aws = 0
 		if len(s.ids) > 0 || s.mentions("ws", "aws") || s.mentions("WS", "aws") ||
-			s.mentions("zon", "amazon") || s.mentions("ZON", "amazon") {
+			s.mentions("zon", "amazon") || s.mentions("ZON", "amazon") || s.mentions("boto", "boto") {
 			s.aws = 1
 		}
 	}

@@ -1,6 +1,7 @@
 package scan
 
 import (
+	"bytes"
 	"strings"
 
 	"github.com/credguard/credguard/internal/awskey"
@@ -55,11 +56,12 @@ func labelText(b []byte) string {
 }
 
 // isSeparator reports the bytes that may stand between a label and its value
-// in the syntaxes we know: = : => := , whitespace, quotes, brackets, `(`, a
-// backslash (escaped quotes), and `||` / `??` defaults (`env.X || "value"`).
+// in the syntaxes we know: = : => := , whitespace, quotes, brackets and
+// braces (`ENV['X'] = `, `$ENV{X} = `), parentheses, a backslash (escaped
+// quotes), and `||` / `??` defaults (`env.X || "value"`).
 func isSeparator(b byte) bool {
 	switch b {
-	case ' ', '\t', '\r', '\n', '"', '\'', '`', '=', ':', '>', '(', ',', '[', ']', '\\', '|', '?':
+	case ' ', '\t', '\r', '\n', '"', '\'', '`', '=', ':', '>', '(', ')', ',', '[', ']', '}', '\\', '|', '?':
 		return true
 	}
 	return false
@@ -166,7 +168,7 @@ const (
 	strongLabel
 )
 
-// secretLabel says whether a normalised label names an AWS secret access key.
+// secretLabel says whether a label names an AWS secret access key.
 //
 // Strong labels name it unambiguously: anything containing "secretaccess"
 // (aws_secret_access_key, SecretAccessKey, aws.secret.access.key,
@@ -174,15 +176,20 @@ const (
 // not aws_secretsmanager_*), or "aws" and ending in "secretkey"
 // (AWS_SECRET_KEY, aws.secretKey, cloud.aws.credentials.secret-key).
 //
-// Weak labels are generic: "secret", or anything ending in "secretkey"
-// (secret_key in Terraform, SecretKey, secretKey, setSecretKey) or
-// "accesssecret". A weakly labelled value is reported only when the content
-// mentions AWS somewhere (aws, AWS, amazon, or an access key ID), so that a
-// web framework's SECRET_KEY is not taken for an AWS secret.
+// Weak labels are generic: "secret" and "secretKey" in any case style but
+// upper snake case (secret_key in Terraform and s3cmd, SecretKey, secretKey),
+// and names ending in them after an AWS-ish or verb prefix (s3_secret_key,
+// ec2_secret_key, setSecretKey, withSecretKey). A weakly labelled value is
+// reported only when the content mentions AWS somewhere (aws, amazon, boto, or
+// an access key ID).
 //
-// Not labels: "sk", "key", "password" and the like are too common to trigger
-// on; a secret under such a name is found when an access key ID is near it.
-func secretLabel(norm string) strength {
+// Not labels: SECRET and SECRET_KEY (by convention a web framework's own
+// secret, as in Django and Flask), other products' names (MINIO_SECRET_KEY,
+// JWT_SECRET, client_secret), and "sk", "key", "password": too common to
+// trigger on. A secret under such a name is still found when an access key
+// ID is near it.
+func secretLabel(raw []byte) strength {
+	norm := normLabel(raw)
 	switch {
 	case strings.Contains(norm, "secretsmanager"):
 		return notLabel
@@ -190,12 +197,43 @@ func secretLabel(norm string) strength {
 		strings.Contains(norm, "awssecret"),
 		strings.Contains(norm, "aws") && strings.HasSuffix(norm, "secretkey"):
 		return strongLabel
-	case norm == "secret",
-		strings.HasSuffix(norm, "secretkey"),
-		strings.HasSuffix(norm, "accesssecret"):
-		return weakLabel
 	}
-	return notLabel
+	var prefix string
+	switch {
+	case norm == "secret":
+	case strings.HasSuffix(norm, "secretkey"):
+		prefix = strings.TrimSuffix(norm, "secretkey")
+	default:
+		return notLabel
+	}
+	if !weakPrefix(prefix) {
+		return notLabel
+	}
+	if prefix == "" && isUpperSnake(raw) {
+		return notLabel
+	}
+	return weakLabel
+}
+
+// weakPrefixes may end what comes before "secretkey" in a weak label
+// (fs.s3a.secret.key, creds.setSecretKey).
+var weakPrefixes = []string{"s3", "s3a", "ec2", "iam", "amazon", "my", "set", "with", "get", "access", "user"}
+
+func weakPrefix(p string) bool {
+	if p == "" {
+		return true
+	}
+	for _, w := range weakPrefixes {
+		if strings.HasSuffix(p, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// isUpperSnake reports a label with no lower-case letter (SECRET_KEY).
+func isUpperSnake(b []byte) bool {
+	return bytes.IndexFunc(b, func(r rune) bool { return r >= 'a' && r <= 'z' }) < 0
 }
 
 // tokenLabel reports whether a normalised label names a session token:

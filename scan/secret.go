@@ -58,7 +58,7 @@ func (s *scanner) findSecrets() {
 			}
 			lastLabel = ls
 			label := c[ls:le]
-			st := secretLabel(normLabel(label))
+			st := secretLabel(label)
 			if st == notLabel || st == weakLabel && !s.mentionsAWS() {
 				continue
 			}
