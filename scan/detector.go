@@ -132,8 +132,8 @@ var (
 	idNeedles     = []string{"KIA", "SIA", "BIA", "CCA"} // after 'A': the key ID prefixes
 	secretNeedles = []string{"cret", "CRET"}             // secret, Secret, SECRET; the CSV header
 	tokenNeedles  = []string{"ken", "KEN"}               // token, Token, TOKEN
-	needles       = toBytes(append(append(append(idNeedles, secretNeedles...), tokenNeedles...),
-		stsPrefixNew, stsPrefixOld, stsAWS))
+	needles       = toBytes(append(append(append(append(idNeedles, secretNeedles...), tokenNeedles...),
+		stsPrefixNew, stsPrefixOld, stsAWS), encodedNeedles...))
 )
 
 func toBytes(ss []string) [][]byte {
@@ -187,6 +187,7 @@ type scanner struct {
 	toks  []hit  // session tokens
 	known []hit
 	aws   int // -1 unknown, 0 no, 1 yes: does the content mention AWS at all
+	depth int // 1 when scanning decoded base64 (which is not decoded again)
 }
 
 // Scan returns the findings in content, in order of position. path is copied
@@ -203,6 +204,7 @@ func (d *Detector) Scan(path string, content []byte) []Finding {
 	s.findKeyIDs()
 	s.findTokens()
 	s.dropIDsInTokens()
+	s.findEncoded()
 	s.findSecrets()
 	s.pairSecrets()
 	s.findKnown()

@@ -24,6 +24,8 @@ import (
 //	TOKEN, TOKEN_URL (URL-encoded), TOKEN_RAW:n (base64 of n   aws-session-token
 //	random bytes), TOKEN_AWS:n (with YXdz near the start)
 //	KNOWN (also passed in Options.KnownSecrets)                aws-known-secret
+//	KEY_ID_B64, SECRET_B64 (base64 of the secret and a newline), CREDS_B64
+//	(a base64-encoded credentials file: plants its key ID and secret)
 //
 // Decoys (nothing may be reported for them):
 //
@@ -38,6 +40,7 @@ import (
 //	B64:n               base64 of n random bytes (with padding)
 //	X_NAME              NAME's value, not planted (for lines with credguard:allow)
 //	DJANGO_KEY, JWT, UUID  other secrets and identifiers
+//	B64_TEXT            base64 of a JSON text that mentions AWS
 //	PEM:n               a certificate body of n random bytes
 //	EKS_TOKEN           an `aws eks get-token` bearer token
 
@@ -102,6 +105,25 @@ func plant(t testing.TB, tmpl string) plantedContent {
 			p.rule = RuleKnownSecret
 			pc.known = append(pc.known, v)
 		}
+		switch name {
+		case "KEY_ID_B64":
+			p.rule = RuleAccessKeyID
+			text = base64.StdEncoding.EncodeToString([]byte(v))
+		case "SECRET_B64":
+			p.rule = RuleSecretAccessKey
+			text = base64.StdEncoding.EncodeToString([]byte(v + "\n"))
+		case "CREDS_B64":
+			// A credentials file, base64-encoded: its key ID and secret are
+			// reported at the base64 characters that encode them.
+			id, sec := awskey.FakeID("AKIA", awskey.FakeAccount()), awskey.FakeSecret()
+			ini := "[default]\naws_access_key_id = " + id + "\naws_secret_access_key = " + sec + "\n"
+			text = base64.StdEncoding.EncodeToString([]byte(ini))
+			for _, x := range []struct{ rule, v string }{{RuleAccessKeyID, id}, {RuleSecretAccessKey, sec}} {
+				o := strings.Index(ini, x.v)
+				from, to := o/3*4, min(len(text), (o+len(x.v)+2)/3*4)
+				pc.want = append(pc.want, planted{marker: marker, rule: x.rule, value: x.v, off: out.Len() + from, n: to - from})
+			}
+		}
 		p.n = len(text)
 		out.WriteString(text)
 		if p.rule != "" {
@@ -148,8 +170,12 @@ func markerValue(t testing.TB, name, arg string) string {
 	name = strings.TrimPrefix(name, "X_") // the same value, not planted
 	n, _ := strconv.Atoi(arg)
 	switch name {
-	case "KEY_ID":
+	case "KEY_ID", "KEY_ID_B64":
 		return awskey.FakeID("AKIA", awskey.FakeAccount())
+	case "CREDS_B64":
+		return ""
+	case "B64_TEXT":
+		return base64.StdEncoding.EncodeToString([]byte(`{"auths":{"123456789012.dkr.ecr.us-east-1.amazonaws.com":{"auth":"` + hex.EncodeToString(randBytes(20)) + `"}},"aws_region":"us-east-1"}`))
 	case "OLD_KEY_ID":
 		return awskey.FakeID("AKIA", -1)
 	case "TEMP_KEY_ID":
@@ -158,7 +184,7 @@ func markerValue(t testing.TB, name, arg string) string {
 		return awskey.FakeID("ABIA", awskey.FakeAccount())
 	case "ACCA_KEY_ID":
 		return awskey.FakeID("ACCA", -1)
-	case "SECRET", "DECOY_SECRET", "KNOWN":
+	case "SECRET", "DECOY_SECRET", "KNOWN", "SECRET_B64":
 		return awskey.FakeSecret()
 	case "SECRET_JSON":
 		for {

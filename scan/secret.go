@@ -74,6 +74,8 @@ func (s *scanner) findSecrets() {
 				add(p, why)
 			} else if n, v := escapedSecretAt(c, p); n > 0 {
 				addEscaped(p, n, v, why)
+			} else if n, v := b64SecretAt(c, p); n > 0 && s.depth == 0 {
+				addEscaped(p, n, v, "AWS secret access key (labelled "+labelText(label)+", base64-encoded)")
 			}
 		}
 	}
