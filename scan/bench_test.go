@@ -85,3 +85,28 @@ func BenchmarkMayContain(b *testing.B) {
 		d.MayContain(src)
 	}
 }
+
+// BenchmarkScanAdversarial feeds inputs built to make a careless scanner
+// quadratic: repeated headers and labels on one line, dense keys and secrets.
+func BenchmarkScanAdversarial(b *testing.B) {
+	id, sec := markerValue(b, "KEY_ID", ""), markerValue(b, "SECRET", "")
+	cases := map[string]string{
+		"csv-headers":  "Access key ID,Secret access key,",
+		"labels":       "aws_secret_access_key=aws_session_token=",
+		"dense-keys":   id + " " + sec + "\n",
+		"one-line":     id + "," + sec + ",",
+		"allow-marker": id + " credguard:allow ",
+		"token-runs":   "X-Amz-Security-Token=IQoJb3JpZ2luX2VjYXdz",
+		"encoded":      "QUtJQUtJQUtJQ",
+	}
+	for name, unit := range cases {
+		content := bytes.Repeat([]byte(unit), (2<<20)/len(unit))
+		b.Run(name, func(b *testing.B) {
+			d := New(Options{})
+			b.SetBytes(int64(len(content)))
+			for i := 0; i < b.N; i++ {
+				d.Scan("bench", content)
+			}
+		})
+	}
+}

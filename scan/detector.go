@@ -264,6 +264,7 @@ func (s *scanner) findings(path string) []Finding {
 	out := make([]Finding, 0, len(all))
 	line, lineStart, at := 1, 0, 0
 	cLineStart, cAt := 0, 0 // the same in s.c, for the allow marker
+	allowLine, allowed := -1, false
 	for _, h := range all {
 		if allow {
 			for {
@@ -274,7 +275,11 @@ func (s *scanner) findings(path string) []Finding {
 				cAt += i + 1
 				cLineStart = cAt
 			}
-			if lineHasAllow(s.c, cLineStart) {
+			cAt = max(cAt, h.off) // no line break before h.off: never look again
+			if cLineStart != allowLine {
+				allowLine, allowed = cLineStart, lineHasAllow(s.c, cLineStart)
+			}
+			if allowed {
 				continue
 			}
 		}
@@ -290,6 +295,7 @@ func (s *scanner) findings(path string) []Finding {
 			at += i + 1
 			lineStart = at
 		}
+		at = max(at, off)
 		f := Finding{
 			Rule: h.rule, File: path, Line: line, Column: off - lineStart + 1,
 			Redacted: awskey.Redact(h.value), Fingerprint: Fingerprint(h.rule, h.value),

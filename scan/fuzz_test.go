@@ -2,6 +2,7 @@ package scan
 
 import (
 	"bytes"
+	"encoding/base64"
 	"strings"
 	"testing"
 
@@ -30,6 +31,8 @@ func FuzzScan(f *testing.F) {
 		"AKIAIOSFODNN7EXAMPLE wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
 		"secret\nsecret=\nSECRET:\"\ntoken=%2F%3D\nIQoJb3JpZ2luX2Vj%2\nYXdz\n\\nAKIA",
 		"\x00\xff" + id + "\x00",
+		"data:\n  id: " + base64.StdEncoding.EncodeToString([]byte(id)) + "\n  aws_secret_access_key: " + base64.StdEncoding.EncodeToString([]byte(sec+"\n")) + "\n",
+		"c: " + base64.StdEncoding.EncodeToString([]byte("x aws_access_key_id="+old+"\naws_secret_access_key="+sec+"\n")),
 	}
 	for _, s := range seeds {
 		f.Add([]byte(s), sec)

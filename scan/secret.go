@@ -41,7 +41,7 @@ func (s *scanner) findSecrets() {
 	c := s.c
 	for _, n := range secretNeedles {
 		needle := []byte(n)
-		lastLabel := -1
+		lastLabel, lastCSV := -1, 0
 		for at := 0; ; {
 			i := bytes.Index(c[at:], needle)
 			if i < 0 {
@@ -50,7 +50,9 @@ func (s *scanner) findSecrets() {
 			i += at
 			at = i + len(needle)
 			if i >= 2 && (c[i-2] == 'S' || c[i-2] == 's') && (c[i-1] == 'e' || c[i-1] == 'E') && hasPrefixFold(c[i+4:], " access key") {
-				s.consoleCSV(i-2, add)
+				if i >= lastCSV { // each header line once
+					lastCSV = s.consoleCSV(i-2, add)
+				}
 			}
 			ls, le := labelAround(c, i)
 			if ls == lastLabel {
@@ -203,10 +205,16 @@ func (s *scanner) neighbours(add func(int, string)) {
 // `User name,Password,Access key ID,Secret access key,Console login link`,
 // possibly with a byte-order mark and CRLF line ends. Every following row's
 // value in that column is a secret.
-func (s *scanner) consoleCSV(h int, add func(int, string)) {
+func (s *scanner) consoleCSV(h int, add func(int, string)) (headerEnd int) {
 	c := s.c
-	ls := bytes.LastIndexByte(c[:h], '\n') + 1
+	ls := h
+	for ls > 0 && c[ls-1] != '\n' && h-ls < 4096 {
+		ls-- // a header line is short: a longer one is not the console's
+	}
 	le := lineEnd(c, h)
+	if le-ls > 4096 {
+		return le
+	}
 	col := -1
 	for k, f := range csvFields(c, ls, le) {
 		name := strings.ToLower(strings.TrimSpace(strings.TrimPrefix(string(c[f[0]:f[1]]), "\ufeff")))
@@ -215,10 +223,13 @@ func (s *scanner) consoleCSV(h int, add func(int, string)) {
 		}
 	}
 	if col < 0 {
-		return
+		return le
 	}
 	for at, rows := le+1, 0; at < len(c) && rows < maxCSVRows; rows++ {
 		e := lineEnd(c, at)
+		if e-at > 4096 || hasFold(c[at:e], "secret access key") {
+			break // not a row of the console's file, or the next header: read from there
+		}
 		fs := csvFields(c, at, e)
 		if len(fs) <= col {
 			break
@@ -235,6 +246,7 @@ func (s *scanner) consoleCSV(h int, add func(int, string)) {
 		}
 		at = e + 1
 	}
+	return le
 }
 
 // maxCSVRows bounds the rows read after a console CSV header: the console
@@ -286,6 +298,16 @@ func csvFields(c []byte, ls, le int) [][2]int {
 	return out
 }
 
+// hasFold reports whether b contains the lower-case ASCII word w, ignoring case.
+func hasFold(b []byte, w string) bool {
+	for i := 0; i+len(w) <= len(b); i++ {
+		if hasPrefixFold(b[i:], w) {
+			return true
+		}
+	}
+	return false
+}
+
 // hasPrefixFold reports whether b starts with the lower-case ASCII prefix p,
 // ignoring case.
 func hasPrefixFold(b []byte, p string) bool {
@@ -311,14 +333,16 @@ func (s *scanner) pairSecrets() {
 	if len(s.ids) == 0 || len(s.secs) == 0 {
 		return
 	}
+	lines := s.lineNumbers()
 	for pass := 0; pass < 2; pass++ {
-		s.pairPass(pass == 0)
+		s.pairPass(pass == 0, lines)
 	}
 }
 
 // pairPass pairs secrets with key IDs; on the first pass only on the same line.
-func (s *scanner) pairPass(sameLine bool) {
-	c := s.c
+// lines holds the line number of every key ID and secret, by offset.
+func (s *scanner) pairPass(sameLine bool, lines map[int]int) {
+	const maxBytes, maxTries = 4096, 64
 	for si := range s.secs {
 		sec := &s.secs[si]
 		if sec.pair >= 0 {
@@ -328,31 +352,25 @@ func (s *scanner) pairPass(sameLine bool) {
 		k := sort.Search(len(s.ids), func(i int) bool { return s.ids[i].off > sec.off })
 		consider := func(ki int) bool {
 			id := &s.ids[ki]
-			a, b := id.off, sec.off
-			if a > b {
-				a, b = b, a
+			d := lines[sec.off] - lines[id.off]
+			if d < 0 {
+				d = -d
 			}
-			if b-a > 4096 {
+			dist := sec.off - id.off
+			if dist < 0 {
+				dist = -dist + maxBytes // prefer the key ID before its secret
+			}
+			if dist > 2*maxBytes || d > pairLines || sameLine && d > 0 {
 				return false
 			}
-			lines := bytes.Count(c[a:b], []byte{'\n'})
-			if lines > pairLines || sameLine && lines > 0 {
-				return false
-			}
-			if id.pair < 0 {
-				dist := b - a
-				if id.off > sec.off {
-					dist += 4096 // prefer the key ID before its secret
-				}
-				if best < 0 || lines < bestLines || lines == bestLines && dist < bestDist {
-					best, bestLines, bestDist = ki, lines, dist
-				}
+			if id.pair < 0 && (best < 0 || d < bestLines || d == bestLines && dist < bestDist) {
+				best, bestLines, bestDist = ki, d, dist
 			}
 			return true
 		}
-		for ki := k - 1; ki >= 0 && consider(ki); ki-- {
+		for ki, n := k-1, 0; ki >= 0 && n < maxTries && consider(ki); ki, n = ki-1, n+1 {
 		}
-		for ki := k; ki < len(s.ids) && consider(ki); ki++ {
+		for ki, n := k, 0; ki < len(s.ids) && n < maxTries && consider(ki); ki, n = ki+1, n+1 {
 		}
 		if best >= 0 {
 			id := &s.ids[best]
@@ -360,6 +378,27 @@ func (s *scanner) pairPass(sameLine bool) {
 			sec.keyType, sec.account = id.keyType, id.account
 		}
 	}
+}
+
+// lineNumbers returns the line number of every key ID and secret, by offset,
+// counted in one pass.
+func (s *scanner) lineNumbers() map[int]int {
+	offs := make([]int, 0, len(s.ids)+len(s.secs))
+	for _, h := range s.ids {
+		offs = append(offs, h.off)
+	}
+	for _, h := range s.secs {
+		offs = append(offs, h.off)
+	}
+	sort.Ints(offs)
+	lines := make(map[int]int, len(offs))
+	line, at := 0, 0
+	for _, off := range offs {
+		line += bytes.Count(s.c[at:off], []byte{'\n'})
+		at = off
+		lines[off] = line
+	}
+	return lines
 }
 
 // inToken reports whether off lies inside a session token found earlier.
