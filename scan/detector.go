@@ -51,6 +51,12 @@ type Options struct {
 //     own secret is the more urgent fact, and its fingerprint then no longer
 //     depends on the context it was found in.
 //
+// Encodings: values are also found base64-encoded (Kubernetes Secret data,
+// an encoded credentials file; see encoded.go), with JSON-escaped slashes
+// (`\/`), URL-encoded (tokens and known secrets), and in UTF-16 text that
+// starts with a byte-order mark. Each is reported with the fingerprint of the
+// decoded value, at the encoded text.
+//
 // A line containing AllowMarker yields no findings.
 type Detector struct {
 	known []knownSecret

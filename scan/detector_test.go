@@ -177,6 +177,8 @@ func TestSessionToken(t *testing.T) {
 		{"example", "aws_session_token = AQoDYXdzEJr" + strings.Repeat("1aA", 40) + "EXAMPLE"},
 		{"short labelled", "aws_session_token = {{DECOY_TOKEN:40}}"},
 		{"other token", "github_token = {{DECOY_TOKEN:300}}"},
+		{"web app session", "const sessionToken = '{{DECOY_TOKEN:88}}';"},
+		{"generic label with aws", "// aws\nsessionToken: '{{TOKEN_RAW:300}}'"},
 		{"unlabelled random", "blob = '{{DECOY_TOKEN:600}}'"},
 		{"huge run starting like a token", "blob = 'AQoDYXdz{{DECOY_TOKEN:5000}}'"},
 		{"aws deep inside a blob", "blob = '{{DECOY_TOKEN:300}}YXdz{{DECOY_TOKEN:300}}'"},

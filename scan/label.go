@@ -75,8 +75,8 @@ var fillerWords = map[string]bool{"value": true, "string": true, "str": true, "d
 
 // valueAfter returns where the value of the label ending at end starts: after
 // separators (crossing at most two line breaks, for YAML and XML values on the
-// next line), filler words and up to two short XML tags. ok is false when the label has no value in
-// reach.
+// next line), filler words and up to two short XML tags. ok is false when the
+// label has no value in reach.
 func valueAfter(c []byte, end int) (pos int, ok bool) {
 	i, newlines, fillers, tags := end, 0, 0, 0
 	for i < len(c) && i-end < 96 {
@@ -236,11 +236,20 @@ func isUpperSnake(b []byte) bool {
 	return bytes.IndexFunc(b, func(r rune) bool { return r >= 'a' && r <= 'z' }) < 0
 }
 
-// tokenLabel reports whether a normalised label names a session token:
-// aws_session_token, SessionToken, sessionToken, X-Amz-Security-Token,
-// aws_security_token, security_token.
-func tokenLabel(norm string) bool {
-	return strings.Contains(norm, "sessiontoken") || strings.Contains(norm, "securitytoken")
+// tokenLabel says whether a normalised label names a session token. Strong:
+// the AWS names (aws_session_token, AWS_SESSION_TOKEN, X-Amz-Security-Token,
+// aws_security_token, awsSessionToken). Weak: the generic ones
+// (SessionToken, sessionToken, session_token, security_token), which web
+// applications use for their own tokens; a weakly labelled value is reported
+// only when the content mentions AWS (an STS-shaped one always is).
+func tokenLabel(norm string) strength {
+	if !strings.Contains(norm, "sessiontoken") && !strings.Contains(norm, "securitytoken") {
+		return notLabel
+	}
+	if strings.Contains(norm, "aws") || strings.Contains(norm, "amz") {
+		return strongLabel
+	}
+	return weakLabel
 }
 
 // notSecretLabels mark a value near a key ID as something other than its

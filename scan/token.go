@@ -60,7 +60,8 @@ func (s *scanner) findTokens() {
 			}
 			lastLabel = ls
 			label := c[ls:le]
-			if !tokenLabel(normLabel(label)) {
+			st := tokenLabel(normLabel(label))
+			if st == notLabel || st == weakLabel && !s.mentionsAWS() {
 				continue
 			}
 			p, ok := valueAfter(c, le)
