@@ -131,3 +131,11 @@ func TestHasWords(t *testing.T) {
 		t.Errorf("%d of 2000 fake key IDs are not plausible", misses)
 	}
 }
+
+func TestResearchExamples(t *testing.T) {
+	for _, id := range []string{"AS" + "IA" + "Y34FZKBOKMUTVV7A", "AK" + "IA" + "6RVFFB77RE7OLMKI"} {
+		if !IsExample(id) || IDPlausible(id) {
+			t.Errorf("%s: IsExample = %v, IDPlausible = %v; want a harmless example", Redact(id), IsExample(id), IDPlausible(id))
+		}
+	}
+}
