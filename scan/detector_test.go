@@ -127,7 +127,8 @@ func TestSecretAccessKey(t *testing.T) {
 		// false positives
 		{"no context", "x = '{{DECOY_SECRET}}'"},
 		{"weak label without aws", "secret_key = '{{DECOY_SECRET}}'"},
-		{"django style", "import boto3\nSECRET_KEY = '{{DECOY_SECRET}}'\nSECRET = '{{DECOY_SECRET}}'"},
+		{"django style", "import boto3\nSECRET_KEY = '{{DJANGO_KEY}}'\nDJANGO_SECRET_KEY = '{{DECOY_SECRET}}'"},
+		{"script far apart", "ACCESS_KEY = '{{KEY_ID}}'\n\n\n\n\n\nSECRET_KEY = '{{SECRET}}'\nSECRET = '{{SECRET}}'"},
 		{"other products", "# aws\nMINIO_SECRET_KEY={{DECOY_SECRET}}\nJWT_SECRET_KEY={{DECOY_SECRET}}\nDO_SPACES_SECRET={{DECOY_SECRET}}"},
 		{"boto mention", "import boto3\nsecret_key = '{{SECRET}}'"},
 		{"perl", "$ENV{AWS_SECRET_ACCESS_KEY} = '{{SECRET}}';"},

@@ -1,7 +1,6 @@
 package scan
 
 import (
-	"bytes"
 	"strings"
 
 	"github.com/credguard/credguard/internal/awskey"
@@ -176,18 +175,18 @@ const (
 // not aws_secretsmanager_*), or "aws" and ending in "secretkey"
 // (AWS_SECRET_KEY, aws.secretKey, cloud.aws.credentials.secret-key).
 //
-// Weak labels are generic: "secret" and "secretKey" in any case style but
-// upper snake case (secret_key in Terraform and s3cmd, SecretKey, secretKey),
-// and names ending in them after an AWS-ish or verb prefix (s3_secret_key,
-// ec2_secret_key, setSecretKey, withSecretKey). A weakly labelled value is
-// reported only when the content mentions AWS somewhere (aws, amazon, boto, or
-// an access key ID).
+// Weak labels are generic: "secret" and "secretKey" in any case style
+// (secret_key in Terraform and s3cmd, SecretKey, secretKey, SECRET_KEY next
+// to ACCESS_KEY in scripts), and names ending in them after an AWS-ish or
+// verb prefix (s3_secret_key, ec2_secret_key, setSecretKey, withSecretKey).
+// A weakly labelled value is reported only when the content mentions AWS
+// somewhere (aws, amazon, boto, or an access key ID). Django's and Flask's
+// SECRET_KEY are not 40 base64 characters, so they do not qualify.
 //
-// Not labels: SECRET and SECRET_KEY (by convention a web framework's own
-// secret, as in Django and Flask), other products' names (MINIO_SECRET_KEY,
-// JWT_SECRET, client_secret), and "sk", "key", "password": too common to
-// trigger on. A secret under such a name is still found when an access key
-// ID is near it.
+// Not labels: other products' names (MINIO_SECRET_KEY, JWT_SECRET_KEY,
+// DJANGO_SECRET_KEY, client_secret), and "sk", "key", "password": too common
+// to trigger on. A secret under such a name is still found when an access
+// key ID is near it.
 func secretLabel(raw []byte) strength {
 	norm := normLabel(raw)
 	switch {
@@ -209,9 +208,6 @@ func secretLabel(raw []byte) strength {
 	if !weakPrefix(prefix) {
 		return notLabel
 	}
-	if prefix == "" && isUpperSnake(raw) {
-		return notLabel
-	}
 	return weakLabel
 }
 
@@ -229,11 +225,6 @@ func weakPrefix(p string) bool {
 		}
 	}
 	return false
-}
-
-// isUpperSnake reports a label with no lower-case letter (SECRET_KEY).
-func isUpperSnake(b []byte) bool {
-	return bytes.IndexFunc(b, func(r rune) bool { return r >= 'a' && r <= 'z' }) < 0
 }
 
 // tokenLabel says whether a normalised label names a session token. Strong:
