@@ -131,6 +131,8 @@ func TestSecretAccessKey(t *testing.T) {
 		{"script far apart", "ACCESS_KEY = '{{KEY_ID}}'\n\n\n\n\n\nSECRET_KEY = '{{SECRET}}'\nSECRET = '{{SECRET}}'"},
 		{"other products", "# aws\nMINIO_SECRET_KEY={{DECOY_SECRET}}\nJWT_SECRET_KEY={{DECOY_SECRET}}\nDO_SPACES_SECRET={{DECOY_SECRET}}"},
 		{"boto mention", "import boto3\nsecret_key = '{{SECRET}}'"},
+		{"r", "aws_secret <- \"{{SECRET}}\""},
+		{"kotlin", "// aws\nval secretKey = \"{{SECRET}}\""},
 		{"perl", "$ENV{AWS_SECRET_ACCESS_KEY} = '{{SECRET}}';"},
 		{"ruby env", "ENV['AWS_SECRET_ACCESS_KEY'] = '{{SECRET}}'"},
 		{"setenv", "os.Setenv(\"AWS_SECRET_ACCESS_KEY\", \"{{SECRET}}\")"},

@@ -89,6 +89,10 @@ func valueAfter(c []byte, end int) (pos int, ok bool) {
 			i++
 			continue
 		}
+		if b == '<' && i+1 < len(c) && c[i+1] == '-' {
+			i += 2 // R's assignment: aws_secret <- "..."
+			continue
+		}
 		if b == '<' && tags < 2 {
 			// A short tag between name and value: <name>fs.s3a.secret.key</name>
 			// <value>...</value> in Hadoop XML, <key>...</key><string>...</string>
