@@ -49,6 +49,8 @@ func TestAccessKeyID(t *testing.T) {
 		{"base64 secret", "aws_secret_access_key: {{SECRET_B64}}"},
 		{"base64 text", "x: {{B64_TEXT}}"},
 		{"eks token", "token: {{EKS_TOKEN}}"},
+		{"s3 url encoded", "s3://{{KEY_ID}}:{{SECRET_URL}}@bucket/path"},
+		{"query string", "https://x.test/cb?aws_secret_access_key={{SECRET_URL}}&region=us-east-1"},
 		{"s3 url", "s3a://{{KEY_ID}}:{{SECRET}}@bucket/path"},
 		{"s3fs passwd", "{{OLD_KEY_ID}}:{{SECRET}}\n"},
 		{"hadoop", "<name>fs.s3a.access.key</name>\n<value>{{KEY_ID}}</value>\n</property>\n<property>\n<name>fs.s3a.secret.key</name>\n<value>{{SECRET}}</value>"},

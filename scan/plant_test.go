@@ -20,7 +20,7 @@ import (
 // Planted credentials (each must be found, by the rule given, at its place):
 //
 //	KEY_ID, OLD_KEY_ID, TEMP_KEY_ID, ABIA_KEY_ID, ACCA_KEY_ID  aws-access-key-id
-//	SECRET, SECRET_JSON (with \/ for /)                        aws-secret-access-key
+//	SECRET, SECRET_JSON (\/ for /), SECRET_URL (%2F, %2B)      aws-secret-access-key
 //	TOKEN, TOKEN_URL (URL-encoded), TOKEN_RAW:n (base64 of n   aws-session-token
 //	random bytes), TOKEN_AWS:n (with YXdz near the start)
 //	KNOWN (also passed in Options.KnownSecrets)                aws-known-secret
@@ -96,6 +96,9 @@ func plant(t testing.TB, tmpl string) plantedContent {
 		case "SECRET_JSON":
 			p.rule = RuleSecretAccessKey
 			text = strings.ReplaceAll(v, "/", `\/`)
+		case "SECRET_URL":
+			p.rule = RuleSecretAccessKey
+			text = urlEncode(v)
 		case "TOKEN", "TOKEN_RAW", "TOKEN_AWS":
 			p.rule = RuleSessionToken
 		case "TOKEN_URL":
@@ -186,7 +189,7 @@ func markerValue(t testing.TB, name, arg string) string {
 		return awskey.FakeID("ACCA", -1)
 	case "SECRET", "DECOY_SECRET", "KNOWN", "SECRET_B64":
 		return awskey.FakeSecret()
-	case "SECRET_JSON":
+	case "SECRET_JSON", "SECRET_URL":
 		for {
 			if s := awskey.FakeSecret(); strings.Contains(s, "/") {
 				return s

@@ -24,15 +24,7 @@ const pairLines = 5
 // (driven by hits of secretNeedles) and from the neighbourhood of key IDs.
 func (s *scanner) findSecrets() {
 	seen := map[int]bool{}
-	add := func(off int, why string) {
-		if seen[off] || s.inToken(off) {
-			return
-		}
-		seen[off] = true
-		s.secs = append(s.secs, hit{rule: RuleSecretAccessKey, off: off, n: awskey.SecretLen,
-			value: string(s.c[off : off+awskey.SecretLen]), why: why, pair: -1})
-	}
-	addEscaped := func(off, n int, v, why string) {
+	add := func(off, n int, v, why string) {
 		if !seen[off] && !s.inToken(off) {
 			seen[off] = true
 			s.secs = append(s.secs, hit{rule: RuleSecretAccessKey, off: off, n: n, value: v, why: why, pair: -1})
@@ -72,12 +64,10 @@ func (s *scanner) findSecrets() {
 			if c[p-1] == '\\' && c[p] == '/' {
 				p-- // a value starting with an escaped slash: the backslash is its own
 			}
-			if secretAt(c, p) {
-				add(p, why)
-			} else if n, v := escapedSecretAt(c, p); n > 0 {
-				addEscaped(p, n, v, why)
+			if n, v := secretAt(c, p); n > 0 {
+				add(p, n, v, why)
 			} else if n, v := b64SecretAt(c, p); n > 0 && s.depth == 0 {
-				addEscaped(p, n, v, "AWS secret access key (labelled "+labelText(label)+", base64-encoded)")
+				add(p, n, v, "AWS secret access key (labelled "+labelText(label)+", base64-encoded)")
 			}
 		}
 	}
@@ -85,57 +75,79 @@ func (s *scanner) findSecrets() {
 	sort.Slice(s.secs, func(i, j int) bool { return s.secs[i].off < s.secs[j].off })
 }
 
-// secretAt reports whether a plausible secret access key starts at p and
-// ends on a boundary: exactly 40 base64 characters, not followed by more
-// base64 or by '=' padding (then it is a piece of a longer base64 value).
-// The caller has checked the byte before p.
-func secretAt(c []byte, p int) bool {
-	end := p + awskey.SecretLen
-	if end > len(c) {
-		return false
+// A secret's text may hold escapes of its '/' and '+': JSON's `\/` (PHP's
+// json_encode writes them) and URL encoding's %2F and %2B (in query strings
+// and s3://id:secret@bucket URLs). Runs are read with them, and the value is
+// the decoded text.
+
+// runUnit returns how many bytes of text at i make one character of a base64
+// run: 1 for a base64 character, 2 for `\/`, 3 for %2F or %2B; 0 if none.
+func runUnit(c []byte, i int) int {
+	switch {
+	case awskey.IsSecretByte(c[i]):
+		return 1
+	case c[i] == '\\' && i+1 < len(c) && c[i+1] == '/':
+		return 2
+	case isEscape(c, i) && c[i+1] == '2':
+		return 3
 	}
-	for i := p; i < end; i++ {
-		if !awskey.IsSecretByte(c[i]) {
-			return false
-		}
-	}
-	if end < len(c) && (awskey.IsSecretByte(c[end]) || c[end] == '=') {
-		return false
-	}
-	if end+1 < len(c) && c[end] == '\\' && c[end+1] == '/' || p > 0 && c[p-1] == '\\' && c[p] == '/' {
-		return false // a piece of a value with escaped slashes
-	}
-	return plausibleSecret(string(c[p:end]))
+	return 0
 }
 
-// escapedSecretAt reads a secret written with JSON-escaped slashes (`\/`, as
-// PHP's json_encode writes them) at p: it returns the length of its text and
-// the secret, or 0 when there is none.
-func escapedSecretAt(c []byte, p int) (n int, value string) {
-	var v []byte
+// secretRun reads the base64 run starting at p (escapes decoded) up to 41
+// characters: it returns the end of the text read and the decoded value.
+func secretRun(c []byte, p int) (end int, value []byte) {
 	i := p
-	for i < len(c) && len(v) < awskey.SecretLen {
-		switch {
-		case awskey.IsSecretByte(c[i]):
-			v = append(v, c[i])
-			i++
-		case c[i] == '\\' && i+1 < len(c) && c[i+1] == '/':
-			v = append(v, '/')
-			i += 2
-		default:
-			return 0, ""
+	for i < len(c) && len(value) <= awskey.SecretLen {
+		n := runUnit(c, i)
+		switch n {
+		case 0:
+			return i, value
+		case 1:
+			value = append(value, c[i])
+		case 2:
+			value = append(value, '/')
+		case 3:
+			if c[i+2]|0x20 == 'f' {
+				value = append(value, '/')
+			} else {
+				value = append(value, '+')
+			}
 		}
+		i += n
 	}
-	if len(v) < awskey.SecretLen || i == p+awskey.SecretLen { // unescaped: secretAt's case
+	return i, value
+}
+
+// secretAt reads a plausible secret access key at p that ends on a boundary:
+// exactly 40 base64 characters (escapes decoded), not followed by more
+// base64 or by '=' padding (then it is a piece of a longer base64 value). It
+// returns the length of its text and the secret, or 0. The caller has
+// checked what comes before p.
+func secretAt(c []byte, p int) (n int, value string) {
+	end, v := secretRun(c, p)
+	if len(v) != awskey.SecretLen {
 		return 0, ""
 	}
-	if i < len(c) && (awskey.IsSecretByte(c[i]) || c[i] == '=' || c[i] == '\\') {
+	if end < len(c) && (c[end] == '=' || isEscape(c, end) && c[end+1] == '3') {
 		return 0, ""
 	}
 	if !plausibleSecret(string(v)) {
 		return 0, ""
 	}
-	return i - p, string(v)
+	return end - p, string(v)
+}
+
+// runStartsAt reports whether no run character (or escape tail) ends right
+// before p: a run read from p is then the whole run.
+func runStartsAt(c []byte, p int) bool {
+	if p == 0 {
+		return true
+	}
+	if awskey.IsSecretByte(c[p-1]) {
+		return false
+	}
+	return !(p >= 3 && isEscape(c, p-3) && c[p-2] == '2')
 }
 
 // plausibleSecret reports whether a 40-character base64 value could be a real
@@ -149,7 +161,7 @@ func plausibleSecret(v string) bool {
 // (boto3.client('s3', 'AKIA...', '...'), new BasicAWSCredentials(id, secret),
 // a CSV row without header, a JSON object). The window is also capped in
 // bytes so that a key ID in minified code costs little.
-func (s *scanner) neighbours(add func(int, string)) {
+func (s *scanner) neighbours(add func(off, n int, v, why string)) {
 	c := s.c
 	const capBytes = 1024
 	scanned := 0 // windows overlap for close key IDs: never scan a byte twice
@@ -175,24 +187,23 @@ func (s *scanner) neighbours(add func(int, string)) {
 		}
 		i := lo
 		for i < hi {
-			if !awskey.IsSecretByte(c[i]) {
+			if runUnit(c, i) == 0 {
 				i++
 				continue
 			}
-			j := i
-			for j < len(c) && awskey.IsSecretByte(c[j]) {
-				j++
-			}
 			start := i
+			j, v := secretRun(c, i)
+			for len(v) > awskey.SecretLen && j < len(c) && runUnit(c, j) > 0 {
+				j += runUnit(c, j) // the rest of a long run: skip it whole
+			}
 			// A run may begin with the tail of an escape: "\n" before a value.
-			// (Not a percent escape: runs between %2F escapes are pieces of
-			// a URL-encoded value.)
 			if start > 0 && c[start-1] == '\\' && (c[start] == 'n' || c[start] == 't' || c[start] == 'r') {
 				start++
 			}
-			if (i == 0 || !awskey.IsSecretByte(c[i-1])) && j-start == awskey.SecretLen &&
-				secretAt(c, start) && !namesOtherThing(labelBefore(c, start)) {
-				add(start, "AWS secret access key (next to an access key ID)")
+			if runStartsAt(c, i) {
+				if n, sv := secretAt(c, start); n > 0 && !namesOtherThing(labelBefore(c, start)) {
+					add(start, n, sv, "AWS secret access key (next to an access key ID)")
+				}
 			}
 			i = j
 		}
@@ -205,7 +216,7 @@ func (s *scanner) neighbours(add func(int, string)) {
 // `User name,Password,Access key ID,Secret access key,Console login link`,
 // possibly with a byte-order mark and CRLF line ends. Every following row's
 // value in that column is a secret.
-func (s *scanner) consoleCSV(h int, add func(int, string)) (headerEnd int) {
+func (s *scanner) consoleCSV(h int, add func(off, n int, v, why string)) (headerEnd int) {
 	c := s.c
 	ls := h
 	for ls > 0 && c[ls-1] != '\n' && h-ls < 4096 {
@@ -241,8 +252,8 @@ func (s *scanner) consoleCSV(h int, add func(int, string)) (headerEnd int) {
 		for f[1] > f[0] && c[f[1]-1] == ' ' {
 			f[1]--
 		}
-		if f[1]-f[0] == awskey.SecretLen && secretAt(c, f[0]) {
-			add(f[0], `AWS secret access key (console CSV column "Secret access key")`)
+		if n, v := secretAt(c, f[0]); n > 0 && n == f[1]-f[0] {
+			add(f[0], n, v, `AWS secret access key (console CSV column "Secret access key")`)
 		}
 		at = e + 1
 	}
