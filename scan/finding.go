@@ -30,8 +30,8 @@ type Finding struct {
 	Redacted    string `json:"redacted"`
 	Fingerprint string `json:"fingerprint"`
 	Message     string `json:"message"`
-	KeyType     string `json:"key_type,omitempty"`   // long-term, temporary, ... (key IDs and their secrets)
-	AccountID   string `json:"account_id,omitempty"` // decoded from new-generation key IDs
+	KeyType     string `json:"key_type,omitempty"`    // long-term, temporary, ... (key IDs and their secrets)
+	AccountID   string `json:"account_id,omitempty"`  // decoded from new-generation key IDs
 	PairedWith  string `json:"paired_with,omitempty"` // fingerprint of the matching key ID or secret
 
 	// Set by history sources.

@@ -105,3 +105,37 @@ func TestRedactNeverWhole(t *testing.T) {
 		}
 	}
 }
+
+func TestHasWords(t *testing.T) {
+	for _, s := range []string{
+		"AnotherRandomLookingStringWith5Digits999",
+		"DoNotUseThisKeyInProductionEnvironment12",
+		"ThisIsMySuperSecretKeyForTheProject1234",
+		"abcdefghijklmnopqrstuvwxyz0123456789ABCD",
+		"QWERTYASDF",
+	} {
+		if !HasWords(s) {
+			t.Errorf("HasWords(%q) = false, want true", s)
+		}
+	}
+	misses := 0
+	for i := 0; i < 2000; i++ {
+		if s := FakeSecret(); HasWords(s) {
+			t.Fatalf("FakeSecret returned a wordy value")
+		}
+		if id := FakeID("AKIA", FakeAccount()); !IDPlausible(id) {
+			misses++
+		}
+	}
+	if misses > 0 {
+		t.Errorf("%d of 2000 fake key IDs are not plausible", misses)
+	}
+}
+
+func TestResearchExamples(t *testing.T) {
+	for _, id := range []string{"AS" + "IA" + "Y34FZKBOKMUTVV7A", "AK" + "IA" + "6RVFFB77RE7OLMKI"} {
+		if !IsExample(id) || IDPlausible(id) {
+			t.Errorf("%s: IsExample = %v, IDPlausible = %v; want a harmless example", Redact(id), IsExample(id), IDPlausible(id))
+		}
+	}
+}
