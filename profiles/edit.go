@@ -23,8 +23,8 @@ type Editor struct {
 // editLine is one line of the result, or a deleted line of the original
 // (kept as a tombstone so Diff can show it).
 type editLine struct {
-	raw     string
-	eol     string
+	raw      string
+	eol      string
 	orig     *Line // nil for an inserted line
 	replaces *Line // for a line that replaces an original one
 	deleted  bool
