@@ -15,8 +15,8 @@ func chmodFile(path string) error { return os.Chmod(path, FileMode) }
 
 func chmodDir(path string) error { return os.Chmod(path, DirMode) }
 
-// loosePerm reports whether mode grants anything want does not.
-func loosePerm(mode, want fs.FileMode) bool { return mode.Perm()&^want != 0 }
+// looserThan reports whether mode grants anything want does not.
+func looserThan(mode, want fs.FileMode) bool { return mode.Perm()&^want != 0 }
 
 // syncDir makes a rename in dir durable: on POSIX systems the new directory
 // entry is only on disk once the directory itself is synced.

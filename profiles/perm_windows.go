@@ -18,7 +18,7 @@ func chmodFile(string) error { return nil }
 
 func chmodDir(string) error { return nil }
 
-func loosePerm(fs.FileMode, fs.FileMode) bool { return false }
+func looserThan(fs.FileMode, fs.FileMode) bool { return false }
 
 // syncDir is a no-op: Windows has no directory fsync, and MoveFileEx (which
 // os.Rename uses) replaces the file in one step.

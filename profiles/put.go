@@ -185,8 +185,8 @@ func (e *EditError) Error() string {
 // credentials and the caller did not ask to replace them.
 var ErrProfileExists = errors.New("profile already exists")
 
-// Setting is a key and the value to set it to.
-type Setting struct{ Key, Value string }
+// Entry is a key and the value to set it to.
+type Entry struct{ Key, Value string }
 
 // findSection returns the section for profile in f, checking the file is
 // one the writer can edit without guessing. It returns nil when the profile
@@ -245,7 +245,7 @@ func findSection(f *File, k FileKind, profile string) (*Section, error) {
 // remove: an existing line is replaced in place (with any continuation lines
 // of its old value), a new key is added after the section's last setting.
 // With s nil a new section named header is appended at the end of the file.
-func setKeys(e *Editor, s *Section, header string, kvs []Setting, remove []string) error {
+func setKeys(e *Editor, s *Section, header string, kvs []Entry, remove []string) error {
 	lines := make([]string, 0, len(kvs))
 	for _, kv := range kvs {
 		if strings.ContainsAny(kv.Value, "\r\n") {
@@ -358,10 +358,10 @@ func PutCredentials(f *File, profile string, c Credentials, replace bool) (*Edit
 			}
 		}
 	}
-	kvs := []Setting{{"aws_access_key_id", c.AccessKeyID}, {"aws_secret_access_key", c.SecretAccessKey}}
+	kvs := []Entry{{"aws_access_key_id", c.AccessKeyID}, {"aws_secret_access_key", c.SecretAccessKey}}
 	remove := []string{"aws_security_token"}
 	if c.SessionToken != "" {
-		kvs = append(kvs, Setting{"aws_session_token", c.SessionToken})
+		kvs = append(kvs, Entry{"aws_session_token", c.SessionToken})
 	} else {
 		remove = append(remove, "aws_session_token")
 	}
@@ -375,7 +375,7 @@ func PutCredentials(f *File, profile string, c Credentials, replace bool) (*Edit
 // PutConfig edits the config file f so that profile's section ([profile
 // name], or [default]) holds settings. An existing setting with another
 // value is refused unless replace is set.
-func PutConfig(f *File, profile string, settings []Setting, replace bool) (*Editor, error) {
+func PutConfig(f *File, profile string, settings []Entry, replace bool) (*Editor, error) {
 	if err := CheckProfileName(profile); err != nil {
 		return nil, err
 	}

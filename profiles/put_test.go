@@ -106,23 +106,23 @@ func TestPutCredentials(t *testing.T) {
 func TestPutConfig(t *testing.T) {
 	tests := []struct {
 		name, in, profile string
-		settings          []Setting
+		settings          []Entry
 		replace           bool
 		want, wantErr     string
 	}{
-		{name: "new default", profile: "default", settings: []Setting{{"region", "eu-west-1"}},
+		{name: "new default", profile: "default", settings: []Entry{{"region", "eu-west-1"}},
 			want: "[default]\nregion = eu-west-1\n"},
-		{name: "new named", in: "[default]\nregion=x\n", profile: "dev", settings: []Setting{{"region", "eu-west-1"}, {"output", "json"}},
+		{name: "new named", in: "[default]\nregion=x\n", profile: "dev", settings: []Entry{{"region", "eu-west-1"}, {"output", "json"}},
 			want: "[default]\nregion=x\n\n[profile dev]\nregion = eu-west-1\noutput = json\n"},
-		{name: "existing profile default header", in: "[profile default]\noutput=json\n", profile: "default", settings: []Setting{{"region", "r"}},
+		{name: "existing profile default header", in: "[profile default]\noutput=json\n", profile: "default", settings: []Entry{{"region", "r"}},
 			want: "[profile default]\noutput=json\nregion = r\n"},
-		{name: "same value is no change", in: "[profile dev]\nregion = r\n", profile: "dev", settings: []Setting{{"region", "r"}},
+		{name: "same value is no change", in: "[profile dev]\nregion = r\n", profile: "dev", settings: []Entry{{"region", "r"}},
 			want: "[profile dev]\nregion = r\n"},
-		{name: "other value refused", in: "[profile dev]\nregion = r\n", profile: "dev", settings: []Setting{{"region", "s"}},
+		{name: "other value refused", in: "[profile dev]\nregion = r\n", profile: "dev", settings: []Entry{{"region", "s"}},
 			wantErr: "already sets region"},
-		{name: "other value replaced", in: "[profile dev]\nregion = r\n", profile: "dev", settings: []Setting{{"region", "s"}}, replace: true,
+		{name: "other value replaced", in: "[profile dev]\nregion = r\n", profile: "dev", settings: []Entry{{"region", "s"}}, replace: true,
 			want: "[profile dev]\nregion = s\n"},
-		{name: "credentials-style header in config is not the profile", in: "[dev]\nregion = r\n", profile: "dev", settings: []Setting{{"region", "s"}},
+		{name: "credentials-style header in config is not the profile", in: "[dev]\nregion = r\n", profile: "dev", settings: []Entry{{"region", "s"}},
 			want: "[dev]\nregion = r\n\n[profile dev]\nregion = s\n"},
 	}
 	for _, tt := range tests {

@@ -248,7 +248,7 @@ func ensureDir(dir string) (created, fixed string, err error) {
 	case !st.IsDir():
 		return "", "", &EditError{Path: dir, Reason: "is not a directory"}
 	}
-	if strings.EqualFold(filepath.Base(dir), ".aws") && loosePerm(st.Mode(), DirMode) {
+	if strings.EqualFold(filepath.Base(dir), ".aws") && looserThan(st.Mode(), DirMode) {
 		if err := chmodDir(dir); err != nil {
 			return "", "", err
 		}
@@ -268,7 +268,7 @@ func FixMode(path string) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	if !loosePerm(st.Mode(), FileMode) {
+	if !looserThan(st.Mode(), FileMode) {
 		return false, nil
 	}
 	return true, chmodFile(target)
