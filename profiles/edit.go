@@ -157,7 +157,7 @@ func (e *Editor) Changed() bool { return string(e.Bytes()) != string(e.f.Data) }
 // shown on a terminal or in a log.
 func MaskLine(raw string) string {
 	l := &Line{Raw: raw}
-	classify(l, nil)
+	classify(l, false)
 	if l.Kind != KeyValue || l.Value == "" {
 		return raw
 	}

@@ -2,24 +2,8 @@
 
 package profiles
 
-import (
-	"io/fs"
-	"os"
-)
+import "io/fs"
 
-// On Windows access is governed by ACLs, not POSIX modes: a file created in
-// the user's profile directory is private to the user by inheritance, and
-// os.Chmod only toggles the read-only attribute. The mode functions are
-// therefore no-ops here.
-
-func setPrivate(*os.File) error { return nil }
-
-func chmodFile(string) error { return nil }
-
-func chmodDir(string) error { return nil }
-
-func looserThan(fs.FileMode, fs.FileMode) bool { return false }
-
-// syncDir is a no-op: Windows has no directory fsync, and MoveFileEx (which
-// os.Rename uses) replaces the file in one step.
-func syncDir(string) error { return nil }
+// loosePerm never reports on Windows: access is governed by ACLs, which the
+// POSIX mode bits Go reports do not reflect.
+func loosePerm(path string) (fs.FileMode, bool) { return 0, false }

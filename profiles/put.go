@@ -328,8 +328,8 @@ func setKeys(e *Editor, s *Section, header string, kvs []Entry, remove []string)
 	return nil
 }
 
-// credentialKeys are the keys PutCredentials owns in a profile.
-var credentialKeys = []string{"aws_access_key_id", "aws_secret_access_key", "aws_session_token", "aws_security_token"}
+// writerCredentialKeys are the keys PutCredentials owns in a profile.
+var writerCredentialKeys = []string{"aws_access_key_id", "aws_secret_access_key", "aws_session_token", "aws_security_token"}
 
 // PutCredentials edits the credentials file f so that profile holds c. A new
 // profile is appended at the end; an existing one is refused with
@@ -349,7 +349,7 @@ func PutCredentials(f *File, profile string, c Credentials, replace bool) (*Edit
 		return nil, err
 	}
 	if s != nil && !replace {
-		for _, k := range credentialKeys {
+		for _, k := range writerCredentialKeys {
 			if l := s.Lookup(k); l != nil {
 				return nil, &EditError{Path: f.Path, Line: s.Header.Num,
 					Reason: fmt.Sprintf("profile %q already has credentials", profile),
