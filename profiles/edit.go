@@ -128,6 +128,12 @@ func (e *Editor) InsertAfter(l *Line, raws ...string) {
 	e.insertAt(j, raws)
 }
 
+// InsertBefore inserts lines before line l.
+func (e *Editor) InsertBefore(l *Line, raws ...string) {
+	at, _ := e.pos(l)
+	e.lines = append(e.lines[:at], append(e.newLines(raws), e.lines[at:]...)...)
+}
+
 // Append adds lines at the end of the file.
 func (e *Editor) Append(raws ...string) { e.insertAt(len(e.lines), raws) }
 
@@ -175,28 +181,98 @@ func (e *Editor) Diff(name string) string {
 	if !e.Changed() {
 		return ""
 	}
-	type op struct {
-		kind byte // ' ', '-', '+'
-		text string
-	}
-	var ops []op
+	var ops []diffOp
 	bomGone := e.f.BOM && !e.bom
 	for _, l := range e.lines {
 		switch {
 		case l.orig != nil && l.orig.Num == 1 && bomGone:
 			// Show the byte-order mark's removal as a change of line 1.
-			ops = append(ops, op{'-', "<BOM>" + MaskLine(l.raw)})
+			ops = append(ops, diffOp{'-', "<BOM>" + MaskLine(l.raw)})
 			if !l.deleted {
-				ops = append(ops, op{'+', MaskLine(l.raw)})
+				ops = append(ops, diffOp{'+', MaskLine(l.raw)})
 			}
 		case l.orig != nil && l.deleted:
-			ops = append(ops, op{'-', MaskLine(l.raw)})
+			ops = append(ops, diffOp{'-', MaskLine(l.raw)})
 		case l.orig != nil:
-			ops = append(ops, op{' ', MaskLine(l.raw)})
+			ops = append(ops, diffOp{' ', MaskLine(l.raw)})
 		default:
-			ops = append(ops, op{'+', MaskLine(l.raw)})
+			ops = append(ops, diffOp{'+', MaskLine(l.raw)})
 		}
 	}
+	return renderDiff(name, ops)
+}
+
+// diffOp is one line of a diff: kept (' '), removed ('-') or added ('+').
+type diffOp struct {
+	kind byte
+	text string
+}
+
+// DiffFiles returns a unified-style diff from a to b, secret values masked
+// (MaskLine), or "" when they are the same. It compares lines with their
+// line endings; a changed byte-order mark shows as a change of line 1.
+func DiffFiles(a, b *File) string {
+	if string(a.Data) == string(b.Data) {
+		return ""
+	}
+	key := func(f *File, i int) string {
+		s := f.Lines[i].Raw + f.Lines[i].EOL
+		if i == 0 && f.BOM {
+			s = "<BOM>" + s
+		}
+		return s
+	}
+	text := func(f *File, i int) string {
+		if i == 0 && f.BOM {
+			return "<BOM>" + MaskLine(f.Lines[i].Raw)
+		}
+		return MaskLine(f.Lines[i].Raw)
+	}
+	n, m := len(a.Lines), len(b.Lines)
+	var ops []diffOp
+	if n*m > 4_000_000 {
+		// Too large to align cheaply: show it as replaced.
+		for i := range n {
+			ops = append(ops, diffOp{'-', text(a, i)})
+		}
+		for j := range m {
+			ops = append(ops, diffOp{'+', text(b, j)})
+		}
+		return renderDiff(a.Path, ops)
+	}
+	// Longest common subsequence of lines, from the end.
+	lcs := make([][]int32, n+1)
+	for i := range lcs {
+		lcs[i] = make([]int32, m+1)
+	}
+	for i := n - 1; i >= 0; i-- {
+		for j := m - 1; j >= 0; j-- {
+			if key(a, i) == key(b, j) {
+				lcs[i][j] = lcs[i+1][j+1] + 1
+			} else {
+				lcs[i][j] = max(lcs[i+1][j], lcs[i][j+1])
+			}
+		}
+	}
+	i, j := 0, 0
+	for i < n || j < m {
+		switch {
+		case i < n && j < m && key(a, i) == key(b, j):
+			ops = append(ops, diffOp{' ', text(a, i)})
+			i++
+			j++
+		case j < m && (i == n || lcs[i][j+1] > lcs[i+1][j]):
+			ops = append(ops, diffOp{'+', text(b, j)})
+			j++
+		default:
+			ops = append(ops, diffOp{'-', text(a, i)})
+			i++
+		}
+	}
+	return renderDiff(a.Path, ops)
+}
+
+func renderDiff(name string, ops []diffOp) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "--- %s\n+++ %s\n", name, name)
 	const ctx = 3

@@ -3,6 +3,7 @@ package profiles
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/credguard/credguard/internal/awskey"
@@ -279,23 +280,7 @@ func setKeys(e *Editor, s *Section, header string, kvs []Entry, remove []string)
 		}
 		where[k] = l
 	}
-	// continuation returns the continuation lines of the value at l.
-	continuation := func(l *Line) []*Line {
-		var out []*Line
-		after := false
-		for _, m := range s.Lines {
-			switch {
-			case m == l:
-				after = true
-			case !after:
-			case m.Kind == Continuation:
-				out = append(out, m)
-			case m.Kind == KeyValue || m.Kind == Invalid:
-				return out
-			}
-		}
-		return out
-	}
+	continuation := func(l *Line) []*Line { return continuationsOf(s, l) }
 	var last *Line = s.Header
 	for _, l := range s.Lines {
 		if l.Kind == KeyValue || l.Kind == Continuation {
@@ -399,4 +384,26 @@ func PutConfig(f *File, profile string, settings []Entry, replace bool) (*Editor
 		return nil, err
 	}
 	return e, nil
+}
+
+// CheckRegion reports why region cannot be written as a profile's region, or
+// nil. It uses the linter's notion of a region name, so that what init
+// writes lints clean.
+func CheckRegion(region string) error {
+	switch {
+	case azRE.MatchString(region):
+		return &InputError{"region", fmt.Sprintf("%q is an availability zone, not a region", region)}
+	case !regionRE.MatchString(region):
+		return &InputError{"region", fmt.Sprintf("%q is not a region name such as us-east-1", region)}
+	}
+	return nil
+}
+
+// CheckOutput reports why output cannot be written as a profile's output
+// format, or nil.
+func CheckOutput(output string) error {
+	if !slices.Contains(outputs, output) {
+		return &InputError{"output", fmt.Sprintf("%q is not one of %s", output, strings.Join(outputs, ", "))}
+	}
+	return nil
 }
