@@ -115,7 +115,11 @@ func CheckProfileName(name string) error {
 	}
 	for i := 0; i < len(name); i++ {
 		if !profileNameByte(name[i]) {
-			return &InputError{f, fmt.Sprintf("%q has %q; use letters, digits and . _ - + @ only", name, name[i])}
+			shown := name
+			if len(name) >= 20 {
+				shown = awskey.Redact(name) // it may be a secret pasted in the wrong place
+			}
+			return &InputError{f, fmt.Sprintf("%q has %q; use letters, digits and . _ - + @ only", shown, name[i])}
 		}
 	}
 	return nil

@@ -72,7 +72,8 @@ func runInit(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	if fs.NArg() > 0 {
-		return usageError("init takes no arguments (got %q); secrets are read from the terminal, stdin or --from-csv, never from the command line", fs.Arg(0))
+		// The argument is not quoted back: it may be a pasted secret.
+		return usageError("init takes no arguments (got %d); keys are read from the terminal, stdin or --from-csv, never from the command line", fs.NArg())
 	}
 	if fs.Changed("row") && o.fromCSV == "" {
 		return usageError("--row needs --from-csv")
