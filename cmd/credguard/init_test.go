@@ -28,14 +28,30 @@ var initCmds = map[string]func(ts *testscript.TestScript, neg bool, args []strin
 	"crlf":      cmdCRLF,
 }
 
-// cmdCRLF copies SRC to DST with CRLF line endings: crlf SRC DST.
+// cmdCRLF copies SRC to DST with CRLF line endings (or LF with -lf),
+// optionally behind a UTF-8 byte-order mark: crlf [-bom] [-lf] SRC DST.
 func cmdCRLF(ts *testscript.TestScript, neg bool, args []string) {
+	bom, eol := false, "\r\n"
+	for len(args) > 0 && strings.HasPrefix(args[0], "-") {
+		switch args[0] {
+		case "-bom":
+			bom = true
+		case "-lf":
+			eol = "\n"
+		default:
+			ts.Fatalf("unknown flag %s", args[0])
+		}
+		args = args[1:]
+	}
 	if len(args) != 2 {
-		ts.Fatalf("usage: crlf SRC DST")
+		ts.Fatalf("usage: crlf [-bom] [-lf] SRC DST")
 	}
 	data, err := os.ReadFile(ts.MkAbs(args[0]))
 	ts.Check(err)
-	out := strings.ReplaceAll(strings.ReplaceAll(string(data), "\r\n", "\n"), "\n", "\r\n")
+	out := strings.ReplaceAll(strings.ReplaceAll(string(data), "\r\n", "\n"), "\n", eol)
+	if bom {
+		out = "\xEF\xBB\xBF" + out
+	}
 	ts.Check(os.WriteFile(ts.MkAbs(args[1]), []byte(out), 0o600))
 }
 
