@@ -337,6 +337,9 @@ func PutCredentials(f *File, profile string, c Credentials, replace bool) (*Edit
 	if err != nil {
 		return nil, err
 	}
+	if s != nil && !replace && sameCredentials(s, c) {
+		return NewEditor(f), nil // already there: nothing to do, nothing to refuse
+	}
 	if s != nil && !replace {
 		for _, k := range writerCredentialKeys {
 			if l := s.Lookup(k); l != nil {
@@ -359,6 +362,18 @@ func PutCredentials(f *File, profile string, c Credentials, replace bool) (*Edit
 		return nil, err
 	}
 	return e, nil
+}
+
+// sameCredentials reports whether section s already holds exactly c.
+func sameCredentials(s *Section, c Credentials) bool {
+	val := func(k string) string {
+		if l := s.Lookup(k); l != nil {
+			return l.Value
+		}
+		return ""
+	}
+	return val("aws_access_key_id") == c.AccessKeyID && val("aws_secret_access_key") == c.SecretAccessKey &&
+		val("aws_session_token") == c.SessionToken && s.Lookup("aws_security_token") == nil
 }
 
 // PutConfig edits the config file f so that profile's section ([profile

@@ -40,6 +40,7 @@ type WriteResult struct {
 	Created    bool        // the file did not exist before
 	Changed    bool        // the content changed (false: nothing was written)
 	OldMode    fs.FileMode // the mode before (0 when Created)
+	Tightened  bool        // the file was looser than FileMode and now is not (never on Windows)
 	DirCreated string      // the directory created for it, or ""
 	DirFixed   string      // the .aws directory whose mode was tightened to DirMode, or ""
 }
@@ -119,6 +120,7 @@ func Update(ctx context.Context, path string, edit func(f *File) ([]byte, error)
 			return res, err
 		}
 		res.Changed = true
+		res.Tightened = st != nil && looserThan(st.Mode(), FileMode)
 		return res, nil
 	}
 	return res, fmt.Errorf("%s: %w (another program keeps writing it); nothing written", path, ErrChanged)

@@ -97,7 +97,7 @@ func runInit(ctx context.Context, e *env, args []string) error {
 		}
 	}
 
-	in, err := readInitInput(e, o)
+	in, err := readInitInput(ctx, e, o)
 	if err != nil {
 		return err
 	}
@@ -187,13 +187,13 @@ type initInput struct {
 }
 
 // readInitInput gets the key from the CSV, the terminal or stdin.
-func readInitInput(e *env, o initOptions) (*initInput, error) {
+func readInitInput(ctx context.Context, e *env, o initOptions) (*initInput, error) {
 	tty, isTTY := terminal(e.stdin)
 	if o.fromCSV != "" {
-		return readCSVInput(e, o, tty, isTTY)
+		return readCSVInput(ctx, e, o, tty, isTTY)
 	}
 	if isTTY {
-		return promptInput(&termPrompter{in: tty, out: e.stderr})
+		return promptInput(&termPrompter{ctx: ctx, in: tty, out: e.stderr})
 	}
 	return readStdinInput(e.stdin)
 }
@@ -214,41 +214,77 @@ type prompter interface {
 }
 
 // termPrompter prompts on the terminal: prompts to out (stderr, so stdout
-// stays clean), secrets read with echo off.
+// stays clean), secrets read with echo off. An interrupt (Ctrl-C, which
+// main turns into ctx's cancellation) ends a prompt with the terminal's
+// echo restored.
 type termPrompter struct {
+	ctx context.Context
 	in  *os.File
 	out io.Writer
 }
 
+// read runs fn, giving up when ctx is done.
+func (p *termPrompter) read(fn func() (string, error)) (string, error) {
+	fd := int(p.in.Fd())
+	state, err := term.GetState(fd)
+	if err != nil {
+		return "", err
+	}
+	type result struct {
+		s   string
+		err error
+	}
+	ch := make(chan result, 1)
+	go func() {
+		s, err := fn()
+		ch <- result{s, err}
+	}()
+	select {
+	case r := <-ch:
+		return r.s, r.err
+	case <-p.ctx.Done():
+		term.Restore(fd, state) // echo back on; the reader goroutine dies with the process
+		fmt.Fprintln(p.out)
+		return "", errors.New("interrupted")
+	}
+}
+
 func (p *termPrompter) line(prompt string) (string, error) {
 	fmt.Fprint(p.out, prompt)
-	// Read byte by byte: a buffered reader could swallow what the user
-	// types next, which the secret prompt must read itself.
-	var b []byte
-	one := make([]byte, 1)
-	for {
-		n, err := p.in.Read(one)
-		if n == 1 {
-			if one[0] == '\n' {
+	return p.read(func() (string, error) {
+		// Read byte by byte: a buffered reader could swallow what the
+		// user types next, which the secret prompt must read itself.
+		var b []byte
+		one := make([]byte, 1)
+		for {
+			n, err := p.in.Read(one)
+			if n == 1 {
+				if one[0] == '\n' {
+					break
+				}
+				b = append(b, one[0])
+			}
+			if err == io.EOF && len(b) > 0 {
 				break
 			}
-			b = append(b, one[0])
+			if err != nil {
+				return "", err
+			}
 		}
-		if err == io.EOF && len(b) > 0 {
-			break
-		}
-		if err != nil {
-			return "", err
-		}
-	}
-	return strings.TrimSpace(string(b)), nil
+		return strings.TrimSpace(string(b)), nil
+	})
 }
 
 func (p *termPrompter) secret(prompt string) (string, error) {
 	fmt.Fprint(p.out, prompt)
-	b, err := term.ReadPassword(int(p.in.Fd()))
-	fmt.Fprintln(p.out)
-	return strings.TrimSpace(string(b)), err
+	s, err := p.read(func() (string, error) {
+		b, err := term.ReadPassword(int(p.in.Fd()))
+		return strings.TrimSpace(string(b)), err
+	})
+	if err == nil {
+		fmt.Fprintln(p.out)
+	}
+	return s, err
 }
 
 // promptInput asks for the key ID, the secret and, for a temporary key, the
@@ -321,7 +357,7 @@ const stdinHint = "give the access key ID, the secret access key and (for an ASI
 
 // readCSVInput picks a key from the console's CSV file: --row, the only
 // one, or (on a terminal) the one the user chooses.
-func readCSVInput(e *env, o initOptions, tty *os.File, isTTY bool) (*initInput, error) {
+func readCSVInput(ctx context.Context, e *env, o initOptions, tty *os.File, isTTY bool) (*initInput, error) {
 	keys, err := profiles.ReadConsoleCSV(o.fromCSV)
 	if err != nil {
 		return nil, badInput(err, "pass the .csv file the AWS console's \"Download .csv file\" button saved")
@@ -336,7 +372,7 @@ func readCSVInput(e *env, o initOptions, tty *os.File, isTTY bool) (*initInput, 
 		k = keys[0]
 	case isTTY:
 		listKeys(e.stderr, keys)
-		p := &termPrompter{in: tty, out: e.stderr}
+		p := &termPrompter{ctx: ctx, in: tty, out: e.stderr}
 		ans, err := p.line(fmt.Sprintf("which key (%s)? ", rowRange(len(keys))))
 		if err != nil {
 			return nil, promptFailed(err)
@@ -525,7 +561,7 @@ func fileNote(r *profiles.WriteResult) string {
 		notes = append(notes, "unchanged")
 	case r.Created:
 		notes = append(notes, "created, mode 0600")
-	case r.OldMode&0o077 != 0:
+	case r.Tightened:
 		notes = append(notes, fmt.Sprintf("mode tightened from %04o to 0600", r.OldMode))
 	}
 	if len(notes) == 0 {

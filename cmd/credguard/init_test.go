@@ -26,6 +26,99 @@ var initCmds = map[string]func(ts *testscript.TestScript, neg bool, args []strin
 	"sdkread":   cmdSDKRead,
 	"botoread":  cmdBotoRead,
 	"crlf":      cmdCRLF,
+	"ptyrun":    cmdPtyRun,
+}
+
+// ptyHarness runs a command on a pseudo-terminal (Python's pty module: no
+// Go dependency needed), answers each prompt as it appears, and prints
+// everything the terminal showed. Its input is JSON: {"argv": [...],
+// "steps": [[prompt, answer], ...]}.
+const ptyHarness = `
+import json, os, pty, select, sys, time
+spec = json.loads(os.environ["PTY_SPEC"])
+pid, fd = pty.fork()
+if pid == 0:
+    os.execvp(spec["argv"][0], spec["argv"])
+out = b""
+def read(until=None, timeout=20):
+    global out
+    end = time.time() + timeout
+    while until is None or until.encode() not in out:
+        r, _, _ = select.select([fd], [], [], max(0, end - time.time()))
+        if not r:
+            if until is None:
+                return
+            sys.stdout.write(out.decode(errors="replace"))
+            sys.exit("timed out waiting for %r" % until)
+        try:
+            chunk = os.read(fd, 4096)
+        except OSError:
+            return
+        if not chunk:
+            return
+        out += chunk
+for prompt, answer in spec["steps"]:
+    read(prompt)
+    time.sleep(0.05)
+    os.write(fd, answer.encode() + b"\r")
+read()
+_, status = os.waitpid(pid, 0)
+sys.stdout.write(out.decode(errors="replace"))
+sys.exit(os.waitstatus_to_exitcode(status))
+`
+
+// cmdPtyRun runs a command on a terminal and answers its prompts:
+// ptyrun PROMPT ANSWER ... -- COMMAND ARGS. An ANSWER is the name of an
+// environment variable, or =TEXT for the text itself. What the terminal
+// showed becomes the command's stdout, so a script can check that a secret
+// was not echoed.
+func cmdPtyRun(ts *testscript.TestScript, neg bool, args []string) {
+	if runtime.GOOS == "windows" {
+		ts.Fatalf("ptyrun needs a POSIX pseudo-terminal")
+	}
+	var steps [][2]string
+	for len(args) >= 2 && args[0] != "--" {
+		ans := args[1]
+		if v, ok := strings.CutPrefix(ans, "="); ok {
+			ans = v
+		} else {
+			ans = ts.Getenv(ans)
+		}
+		steps = append(steps, [2]string{args[0], ans})
+		args = args[2:]
+	}
+	if len(args) < 2 || args[0] != "--" {
+		ts.Fatalf("usage: ptyrun PROMPT ANSWER ... -- COMMAND ARGS")
+	}
+	argv := args[1:]
+	if p, err := exec.LookPath(argv[0]); err == nil {
+		argv[0] = p
+	} else {
+		// testscript's own commands live on the script's PATH.
+		for _, dir := range filepath.SplitList(ts.Getenv("PATH")) {
+			if _, err := os.Stat(filepath.Join(dir, argv[0])); err == nil {
+				argv[0] = filepath.Join(dir, argv[0])
+				break
+			}
+		}
+	}
+	spec, err := json.Marshal(map[string]any{"argv": argv, "steps": steps})
+	ts.Check(err)
+	cmd := exec.Command("python3", "-c", ptyHarness)
+	cmd.Dir = ts.MkAbs(".")
+	var env []string
+	for _, k := range []string{"PATH", "HOME", "USERPROFILE", "AWS_SHARED_CREDENTIALS_FILE", "AWS_CONFIG_FILE", "NO_COLOR", "TMPDIR"} {
+		env = append(env, k+"="+ts.Getenv(k))
+	}
+	cmd.Env = append(env, "PTY_SPEC="+string(spec), "TERM=dumb")
+	out, err := cmd.Output()
+	ts.Stdout().Write(out)
+	if ee, ok := err.(*exec.ExitError); ok {
+		ts.Stderr().Write(ee.Stderr)
+	}
+	if (err != nil) != neg {
+		ts.Fatalf("ptyrun %v: %v", argv, err)
+	}
 }
 
 // cmdCRLF copies SRC to DST with CRLF line endings (or LF with -lf),

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"runtime"
 
 	"github.com/spf13/pflag"
 
@@ -106,7 +105,7 @@ func runLintFix(ctx context.Context, e *env, args []string) error {
 			return nil, err
 		}
 		fixed = append(fixed, done...)
-		if res.Changed && res.OldMode&0o077 != 0 && runtime.GOOS != "windows" {
+		if res.Tightened {
 			// The rewrite made the file 0600: say so, as chmod would.
 			fixed = append(fixed, profiles.Fixed{
 				Diagnostic: profiles.Diagnostic{Rule: profiles.RuleFilePermissions, File: path},
