@@ -233,6 +233,10 @@ func (l *linter) checkHeader(f *File, kind fileKind, h *Line) {
 	}
 	trailer := strings.TrimSpace(h.Trailer)
 	switch {
+	case strings.ContainsAny(h.Name, "[]"):
+		l.report(path, h.Num, RuleBadHeader, "write the header with one pair of brackets, e.g. [default]",
+			"brackets inside the section name: %s reads the section as [%s]", botocore, name)
+		return
 	case strings.ContainsAny(h.Name, "#;"):
 		l.report(path, h.Num, RuleBadHeader, "remove '#' and ';' from the section name",
 			"section name contains '#' or ';': %s cuts the header there and ignores the section", goSDK)
@@ -240,10 +244,6 @@ func (l *linter) checkHeader(f *File, kind fileKind, h *Line) {
 	case trailer != "" && trailer[0] != '#' && trailer[0] != ';':
 		l.report(path, h.Num, RuleBadHeader, "remove the text after ']'",
 			"text after the closing ']': %s ignores the whole section", goSDK)
-		return
-	case strings.Contains(trailer, "]"):
-		l.report(path, h.Num, RuleBadHeader, "remove the comment after the header",
-			"']' in the comment after the header: %s reads the section name up to the last ']'", botocore)
 		return
 	}
 	if h.Name != name {
