@@ -147,6 +147,9 @@ func loadCorpus(t *testing.T) []*corpusCase {
 			}
 		}
 		switch e := strings.Fields(c.field("expect")); {
+		case len(e) > 0 && e[0] == "role":
+			// The keys at the end of the source_profile chain.
+			c.expectID, c.expectSK = c.keys["KEY_ID"], c.keys["SECRET"]
 		case len(e) > 0 && e[0] == "static":
 			c.expectID, c.expectSK = c.keys["KEY_ID"], c.keys["SECRET"]
 			if slices.Contains(e, "temp") {
