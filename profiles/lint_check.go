@@ -32,9 +32,14 @@ import (
 //   - both lower-case keys; [DEFAULT] is configparser's default section,
 //     whose keys appear in every other section; for the Go SDK it is just a
 //     profile named "DEFAULT".
+//
+// The AWS SDK for JavaScript v3 (@smithy/shared-ini-file-loader) is named
+// where it differs from both: it splits on '=' only and keeps the case of
+// keys.
 const (
 	botocore = "the AWS CLI (botocore)"
 	goSDK    = "the AWS SDK for Go v2"
+	jsSDK    = "the AWS SDK for JavaScript v3"
 )
 
 type fileKind int
@@ -313,11 +318,15 @@ func (l *linter) checkSectionLines(f *File, s *Section) {
 			}
 			if k != nk {
 				l.report(path, ln.Num, RuleUppercaseKey, fmt.Sprintf("write %s in lower case", nk),
-					"key %q has upper-case letters: %s and %s lower-case keys, but other tools that read these files (the AWS SDK for JavaScript v3, hand-written parsers) match them exactly", k, botocore, goSDK)
+					"key %q has upper-case letters: %s and %s lower-case keys, %s does not and misses it", k, botocore, goSDK, jsSDK)
+			}
+			if ln.Delim == ':' {
+				l.report(path, ln.Num, RuleColonDelimiter, fmt.Sprintf("write %s = ...", nk),
+					"%s is followed by ':' instead of '=': %s and %s accept it, %s ignores the line", nk, botocore, goSDK, jsSDK)
 			}
 			if ln.Indent != "" {
 				l.report(path, ln.Num, RuleIndentedKey, "remove the indentation",
-					"indented key line: a line indented deeper below it becomes part of its value for %s, and %s reads indented lines after an empty value as nested settings", botocore, goSDK)
+					"indented key line: %s appends any line indented deeper below it to this value, where %s and %s read a separate key", botocore, goSDK, jsSDK)
 			}
 			l.checkValue(path, ln, nk)
 		}

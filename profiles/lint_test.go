@@ -62,6 +62,8 @@ var lintRuleCases = []lintRuleCase{
 	{name: "uppercase key", creds: "[default]\nAWS_ACCESS_KEY_ID = ${KEY_ID}\naws_secret_access_key = ${SECRET}\n", rule: RuleUppercaseKey, line: 2},
 	{name: "DEFAULT", creds: "[DEFAULT]\nregion = us-east-1\n" + good, rule: RuleDefaultSection, line: 1},
 	{name: "indented key", creds: "[default]\n aws_access_key_id = ${KEY_ID}\naws_secret_access_key = ${SECRET}\n", rule: RuleIndentedKey, line: 2},
+	{name: "colon", creds: "[default]\naws_access_key_id: ${KEY_ID}\naws_secret_access_key = ${SECRET}\n", rule: RuleColonDelimiter, line: 2},
+	{name: "colon in value is fine", creds: good, config: "[default]\nsso_start_url = https://x\n", rule: RuleColonDelimiter, absent: true},
 	{name: "missing id", creds: "[default]\naws_secret_access_key = ${SECRET}\n", rule: RuleMissingAccessKeyID, line: 2},
 	{name: "missing secret", creds: "[default]\naws_access_key_id = ${KEY_ID}\n", rule: RuleMissingSecretAccessKey, line: 2},
 	{name: "short id", creds: "[default]\naws_access_key_id = ${SHORT_ID}\naws_secret_access_key = ${SECRET}\n", rule: RuleMalformedAccessKeyID, line: 2},
@@ -330,4 +332,23 @@ func ExampleLint() {
 	// error header-spaces 1
 	// error missing-secret-access-key 2
 	// error example-key 2
+}
+
+// TestREADMEListsRules keeps the README's rule table in step with Rules.
+func TestREADMEListsRules(t *testing.T) {
+	data, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, section, ok := strings.Cut(string(data), "## Check your AWS profile")
+	if !ok {
+		t.Fatal("README has no 'Check your AWS profile' section")
+	}
+	for _, r := range Rules() {
+		row := "| " + r.Severity.String() + " |"
+		i := strings.Index(section, row)
+		if i < 0 || !strings.Contains(strings.SplitN(section[i:], "\n", 2)[0], "`"+r.ID+"`") {
+			t.Errorf("README does not list %s under %s", r.ID, r.Severity)
+		}
+	}
 }
