@@ -379,7 +379,17 @@ func (l *linter) checkValue(path string, ln *Line, key string) {
 			key, botocore, redactTail(key, v[c:]), goSDK)
 		v = strings.TrimRight(v[:c], " \t")
 	}
-	if isQuoted(v) {
+	switch {
+	case !isQuoted(v):
+	case key == "credential_process":
+		// botocore splits the command with shlex, which removes the quotes;
+		// the Go SDK strips them and runs the rest with sh -c (cmd.exe /C
+		// on Windows), which splits it again at any space.
+		if strings.ContainsAny(v[1:len(v)-1], " \t") {
+			l.report(path, ln.Num, RuleQuotedValue, "quote only the program path, not the whole command: credential_process = \"/path/with space/prog\" --arg",
+				"the whole credential_process is in quotes: %s strips them and runs the command through a shell, which splits it at the spaces inside", goSDK)
+		}
+	default:
 		l.report(path, ln.Num, RuleQuotedValue, fmt.Sprintf("remove the quotes around the value of %s", key),
 			"value of %s is in quotes: %s keeps the quotes as part of the value, %s strips them", key, botocore, goSDK)
 	}
@@ -733,7 +743,9 @@ var (
 	// regionRE matches region names: us-east-1, us-gov-west-1, eu-isoe-west-1.
 	regionRE = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$`)
 	// azRE matches an availability zone (us-east-1a) or zone ID (use1-az1).
-	azRE      = regexp.MustCompile(`^([a-z]{2}(-[a-z]+)+-[0-9]{1,2})[a-z]$|^[a-z]{3,}[0-9]-az[0-9]+$`)
+	azRE = regexp.MustCompile(`^([a-z]{2}(-[a-z]+)+-[0-9]{1,2})[a-z]$|^[a-z]{3,}[0-9]-az[0-9]+$`)
+	// globalRE matches the pseudo-regions of global endpoints (aws-global).
+	globalRE  = regexp.MustCompile(`^aws(-[a-z]+)*-global$`)
 	roleARNRE = regexp.MustCompile(`^arn:aws(-[a-z]+)*:iam::[0-9]{12}:role/[\w+=,.@/-]+$`)
 )
 
@@ -754,7 +766,7 @@ func (l *linter) checkConfigValues(p *Profile) {
 			}
 			l.report(s.File.Path, s.Line.Num, RuleInvalidRegion, fix,
 				"region %q of profile %q is an availability zone, not a region", v, p.Name)
-		case !regionRE.MatchString(v):
+		case !regionRE.MatchString(v) && !globalRE.MatchString(v):
 			l.report(s.File.Path, s.Line.Num, RuleInvalidRegion, "use a region name such as us-east-1 (lower case)",
 				"region %q of profile %q is not a region name", v, p.Name)
 		}
