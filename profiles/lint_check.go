@@ -32,9 +32,14 @@ import (
 //   - both lower-case keys; [DEFAULT] is configparser's default section,
 //     whose keys appear in every other section; for the Go SDK it is just a
 //     profile named "DEFAULT".
+//
+// The AWS SDK for JavaScript v3 (@smithy/shared-ini-file-loader) is named
+// where it differs from both: it splits on '=' only and keeps the case of
+// keys.
 const (
 	botocore = "the AWS CLI (botocore)"
 	goSDK    = "the AWS SDK for Go v2"
+	jsSDK    = "the AWS SDK for JavaScript v3"
 )
 
 type fileKind int
@@ -233,6 +238,10 @@ func (l *linter) checkHeader(f *File, kind fileKind, h *Line) {
 	}
 	trailer := strings.TrimSpace(h.Trailer)
 	switch {
+	case strings.ContainsAny(h.Name, "[]"):
+		l.report(path, h.Num, RuleBadHeader, "write the header with one pair of brackets, e.g. [default]",
+			"brackets inside the section name: %s reads the section as [%s]", botocore, name)
+		return
 	case strings.ContainsAny(h.Name, "#;"):
 		l.report(path, h.Num, RuleBadHeader, "remove '#' and ';' from the section name",
 			"section name contains '#' or ';': %s cuts the header there and ignores the section", goSDK)
@@ -240,10 +249,6 @@ func (l *linter) checkHeader(f *File, kind fileKind, h *Line) {
 	case trailer != "" && trailer[0] != '#' && trailer[0] != ';':
 		l.report(path, h.Num, RuleBadHeader, "remove the text after ']'",
 			"text after the closing ']': %s ignores the whole section", goSDK)
-		return
-	case strings.Contains(trailer, "]"):
-		l.report(path, h.Num, RuleBadHeader, "remove the comment after the header",
-			"']' in the comment after the header: %s reads the section name up to the last ']'", botocore)
 		return
 	}
 	if h.Name != name {
@@ -313,11 +318,15 @@ func (l *linter) checkSectionLines(f *File, s *Section) {
 			}
 			if k != nk {
 				l.report(path, ln.Num, RuleUppercaseKey, fmt.Sprintf("write %s in lower case", nk),
-					"key %q has upper-case letters: %s and %s lower-case keys, but other tools that read these files (the AWS SDK for JavaScript v3, hand-written parsers) match them exactly", k, botocore, goSDK)
+					"key %q has upper-case letters: %s and %s lower-case keys, %s does not and misses it", k, botocore, goSDK, jsSDK)
+			}
+			if ln.Delim == ':' {
+				l.report(path, ln.Num, RuleColonDelimiter, fmt.Sprintf("write %s = ...", nk),
+					"%s is followed by ':' instead of '=': %s and %s accept it, %s ignores the line", nk, botocore, goSDK, jsSDK)
 			}
 			if ln.Indent != "" {
 				l.report(path, ln.Num, RuleIndentedKey, "remove the indentation",
-					"indented key line: a line indented deeper below it becomes part of its value for %s, and %s reads indented lines after an empty value as nested settings", botocore, goSDK)
+					"indented key line: %s appends any line indented deeper below it to this value, where %s and %s read a separate key", botocore, goSDK, jsSDK)
 			}
 			l.checkValue(path, ln, nk)
 		}
@@ -370,7 +379,17 @@ func (l *linter) checkValue(path string, ln *Line, key string) {
 			key, botocore, redactTail(key, v[c:]), goSDK)
 		v = strings.TrimRight(v[:c], " \t")
 	}
-	if isQuoted(v) {
+	switch {
+	case !isQuoted(v):
+	case key == "credential_process":
+		// botocore splits the command with shlex, which removes the quotes;
+		// the Go SDK strips them and runs the rest with sh -c (cmd.exe /C
+		// on Windows), which splits it again at any space.
+		if strings.ContainsAny(v[1:len(v)-1], " \t") {
+			l.report(path, ln.Num, RuleQuotedValue, "quote only the program path, not the whole command: credential_process = \"/path/with space/prog\" --arg",
+				"the whole credential_process is in quotes: %s strips them and runs the command through a shell, which splits it at the spaces inside", goSDK)
+		}
+	default:
 		l.report(path, ln.Num, RuleQuotedValue, fmt.Sprintf("remove the quotes around the value of %s", key),
 			"value of %s is in quotes: %s keeps the quotes as part of the value, %s strips them", key, botocore, goSDK)
 	}
@@ -724,7 +743,9 @@ var (
 	// regionRE matches region names: us-east-1, us-gov-west-1, eu-isoe-west-1.
 	regionRE = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$`)
 	// azRE matches an availability zone (us-east-1a) or zone ID (use1-az1).
-	azRE      = regexp.MustCompile(`^([a-z]{2}(-[a-z]+)+-[0-9]{1,2})[a-z]$|^[a-z]{3,}[0-9]-az[0-9]+$`)
+	azRE = regexp.MustCompile(`^([a-z]{2}(-[a-z]+)+-[0-9]{1,2})[a-z]$|^[a-z]{3,}[0-9]-az[0-9]+$`)
+	// globalRE matches the pseudo-regions of global endpoints (aws-global).
+	globalRE  = regexp.MustCompile(`^aws(-[a-z]+)*-global$`)
 	roleARNRE = regexp.MustCompile(`^arn:aws(-[a-z]+)*:iam::[0-9]{12}:role/[\w+=,.@/-]+$`)
 )
 
@@ -745,7 +766,7 @@ func (l *linter) checkConfigValues(p *Profile) {
 			}
 			l.report(s.File.Path, s.Line.Num, RuleInvalidRegion, fix,
 				"region %q of profile %q is an availability zone, not a region", v, p.Name)
-		case !regionRE.MatchString(v):
+		case !regionRE.MatchString(v) && !globalRE.MatchString(v):
 			l.report(s.File.Path, s.Line.Num, RuleInvalidRegion, "use a region name such as us-east-1 (lower case)",
 				"region %q of profile %q is not a region name", v, p.Name)
 		}

@@ -26,7 +26,8 @@ const (
 	RuleEmptyValue       = "empty-value"
 	RuleUppercaseKey     = "uppercase-key"   // warning: keys are lower-cased by the SDKs
 	RuleDefaultSection   = "default-section" // warning: [DEFAULT] is special to configparser
-	RuleIndentedKey      = "indented-key"    // warning: an indented key at the start of a section
+	RuleIndentedKey      = "indented-key"    // warning: an indented key line
+	RuleColonDelimiter   = "colon-delimiter" // warning: "key: value"
 
 	// Credentials.
 	RuleMissingAccessKeyID     = "missing-access-key-id"
@@ -101,6 +102,7 @@ var ruleList = []Rule{
 	{RuleUppercaseKey, Warning, true, "a key with upper-case letters"},
 	{RuleDefaultSection, Warning, false, "a [DEFAULT] section (botocore copies its keys into every profile)"},
 	{RuleIndentedKey, Warning, true, "an indented key line"},
+	{RuleColonDelimiter, Warning, true, "'key: value' instead of 'key = value'"},
 	{RuleMissingAccessKeyID, Error, false, "a secret access key with no access key ID"},
 	{RuleMissingSecretAccessKey, Error, false, "an access key ID with no secret access key"},
 	{RuleMalformedAccessKeyID, Error, false, "an access key ID of the wrong length, alphabet, case or prefix"},

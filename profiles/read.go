@@ -50,8 +50,8 @@ type Line struct {
 	// Indent is the leading whitespace.
 	Indent string
 
-	// For Header lines: Name is the raw text between '[' and ']' (or to the
-	// end of line when unclosed), untrimmed; Closed says whether ']' was found;
+	// For Header lines: Name is the raw text between '[' and the last ']'
+	// (or to the end of line when unclosed), untrimmed; Closed says whether ']' was found;
 	// Trailer is whatever follows ']'.
 	Name    string
 	Closed  bool
@@ -236,7 +236,9 @@ func classify(l *Line, afterKey bool) {
 	case trimmed[0] == '[':
 		l.Kind = Header
 		body := trimmed[1:]
-		if i := strings.IndexByte(body, ']'); i >= 0 {
+		// The header ends at the last ']', as for botocore (whose pattern
+		// is greedy) and the Go SDK (which wants the line to end in ']').
+		if i := strings.LastIndexByte(body, ']'); i >= 0 {
 			l.Name, l.Closed, l.Trailer = body[:i], true, body[i+1:]
 		} else {
 			l.Name = body
