@@ -2,6 +2,7 @@ package profiles
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -14,11 +15,11 @@ type Fixed struct {
 
 // Fix applies to f the mechanical fixes for those diagnostics in ds that
 // concern f and that can be fixed without a human decision: the byte-order
-// mark, quotes and inline comments around values, spaces inside header
+// mark, quotes and inline comments around values, ':' for '=', spaces inside header
 // brackets, [profile x] in the credentials file and [x] in the config file,
 // upper-case and indented keys, swapped key ID and secret, a stale session
-// token, a carriage return at the end of a line, a header missing only its
-// ']'. Everything else in the file keeps its bytes. It returns the editor
+// token, a lone carriage return (made the line break botocore reads), a
+// header missing only its ']'. Everything else in the file keeps its bytes. It returns the editor
 // (unchanged when nothing applied) and what it did.
 //
 // kind says which of the two files f is. File permissions are not content:
@@ -55,18 +56,29 @@ func Fix(f *File, kind FileKind, ds []Diagnostic) (*Editor, []Fixed) {
 			continue
 		}
 		processed[l] = true
+		if i := slices.IndexFunc(ds, func(d Diagnostic) bool { return d.Rule == RuleStrayCR }); i >= 0 {
+			// botocore (Python's universal newlines) ends a line at a lone
+			// carriage return; the Go SDK does not. Make it a real line
+			// break, as botocore reads it, so both agree; other fixes to
+			// these lines come in the next round.
+			pieces := strings.Split(l.Raw, "\r")
+			for len(pieces) > 1 && strings.TrimSpace(pieces[len(pieces)-1]) == "" {
+				pieces = pieces[:len(pieces)-1]
+			}
+			e.Replace(l, pieces[0])
+			e.InsertAfter(l, pieces[1:]...)
+			change := "removed the carriage return at the end of the line"
+			if len(pieces) > 1 {
+				change = "made the carriage return inside the line a line break, as botocore reads it"
+			}
+			done = append(done, Fixed{ds[i], change})
+			continue
+		}
 		switch l.Kind {
 		case Header:
 			done = append(done, fixHeader(e, l, kind, ds, sections)...)
 		case KeyValue:
 			done = append(done, fixKeyLine(e, f, l, ds, touched, processed)...)
-		default:
-			for _, d := range ds {
-				if d.Rule == RuleStrayCR && strings.HasSuffix(l.Raw, "\r") && !strings.Contains(strings.TrimRight(l.Raw, "\r"), "\r") {
-					e.Replace(l, strings.TrimRight(l.Raw, "\r"))
-					done = append(done, Fixed{d, "removed the carriage return at the end of the line"})
-				}
-			}
 		}
 	}
 	return e, done
@@ -145,6 +157,12 @@ func fixKeyLine(e *Editor, f *File, l *Line, ds []Diagnostic, touched, processed
 			if sec := sectionOf(f, l); sec != nil && countKey(sec, nk) == 1 {
 				key = strings.ToLower(key)
 				done = append(done, Fixed{d, "wrote the key as " + nk})
+			}
+		case RuleColonDelimiter:
+			if l.Delim == ':' {
+				key = strings.TrimRight(key, " \t")
+				between = " = "
+				done = append(done, Fixed{d, "wrote " + nk + " with '=' instead of ':'"})
 			}
 		case RuleIndentedKey:
 			indent = ""
