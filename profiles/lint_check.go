@@ -109,15 +109,15 @@ func (l *linter) checkEnv() {
 	case id != "" && secret != "":
 		l.report("", 0, RuleEnvCredentials,
 			"unset AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN to use the profile",
-			"AWS_ACCESS_KEY_ID=%s and AWS_SECRET_ACCESS_KEY are set: every SDK uses them instead of profile %q",
+			"AWS_ACCESS_KEY_ID=%s and AWS_SECRET_ACCESS_KEY are set: the SDKs use them instead of profile %q unless a profile is chosen explicitly (aws --profile, or in code); AWS_PROFILE does not win over them",
 			awskey.Redact(id), l.in.Profile)
-	case id != "" || secret != "":
-		name := "AWS_ACCESS_KEY_ID"
-		if secret != "" {
-			name = "AWS_SECRET_ACCESS_KEY"
-		}
-		l.report("", 0, RuleEnvCredentials, "unset "+name,
-			"%s is set without its pair: %s fails with a partial-credentials error, %s ignores it", name, botocore, goSDK)
+	case id != "":
+		l.report("", 0, RuleEnvCredentials, "unset AWS_ACCESS_KEY_ID",
+			"AWS_ACCESS_KEY_ID=%s is set without AWS_SECRET_ACCESS_KEY: %s fails with a partial-credentials error instead of using profile %q, %s ignores it",
+			awskey.Redact(id), botocore, l.in.Profile, goSDK)
+	case secret != "":
+		l.report("", 0, RuleEnvCredentials, "unset AWS_SECRET_ACCESS_KEY",
+			"AWS_SECRET_ACCESS_KEY is set without AWS_ACCESS_KEY_ID: both SDKs ignore it, but a tool that sets the key ID later will pair it with this secret")
 	}
 	if p := l.env("AWS_PROFILE"); p != "" {
 		switch {
@@ -248,7 +248,7 @@ func (l *linter) checkHeader(f *File, kind fileKind, h *Line) {
 		return
 	case trailer != "" && trailer[0] != '#' && trailer[0] != ';':
 		l.report(path, h.Num, RuleBadHeader, "remove the text after ']'",
-			"text after the closing ']': %s ignores the whole section", goSDK)
+			"text after the closing ']': %s ignores the header, so the keys below it join the section before", goSDK)
 		return
 	}
 	if h.Name != name {
