@@ -166,6 +166,14 @@ func (l *linter) checkSyntax(f *File, kind fileKind) {
 		}
 	}
 
+	if kind == configFile {
+		for _, ln := range f.Lines {
+			if _, ok := credentialKeys[normKey(ln.Key)]; ok && ln.Kind == KeyValue {
+				l.report(path, ln.Num, RuleCredentialsInConfig, "move it to the credentials file (credguard init writes it there with safe permissions)",
+					"%s is in the config file, which is often shared or readable by others", normKey(ln.Key))
+			}
+		}
+	}
 	seen := map[string]*Line{}
 	hasDefault, hasProfileDefault := 0, 0
 	for _, s := range f.Sections[1:] {
@@ -497,7 +505,7 @@ func (l *linter) checkProfiles() {
 			line, file = s.Header.Num, l.fileOf(s)
 		}
 		l.report(file, line, RuleNoCredentials, "add aws_access_key_id and aws_secret_access_key (credguard init), or a role, SSO or credential_process",
-			"profile %q has no credentials: no keys, role_arn, SSO settings or credential_process", name)
+			"profile %q has no credentials: no keys, role_arn, SSO settings or credential_process%s", name, nearMiss(p, "aws_access_key_id"))
 		return
 	}
 	l.checkChainCredentials(p)
@@ -524,7 +532,9 @@ func (l *linter) reportMissingProfile(name string) {
 			return // credentials-missing already says what to do
 		}
 	}
-	// Near misses: a section the user meant but the SDKs do not match.
+	// Near misses: a section the user meant but the SDKs do not match
+	// (case, a 'profile ' prefix in the wrong file, a typo).
+	best := 3
 	for _, f := range []*File{in.Credentials, in.Config} {
 		if f == nil {
 			continue
@@ -535,14 +545,50 @@ func (l *linter) reportMissingProfile(name string) {
 			if fs := strings.Fields(n); len(fs) == 2 && fs[0] == "profile" {
 				bare = fs[1]
 			}
-			if bare != name && strings.EqualFold(bare, name) {
-				hint = fmt.Sprintf("profile names are case-sensitive: rename [%s] or use --profile %s", n, bare)
-				file = f.Path
-				msg += fmt.Sprintf(" ([%s] at line %d differs in case)", n, s.Header.Num)
+			d := editDistance(strings.ToLower(bare), strings.ToLower(name))
+			if d >= best || (bare == name && f == in.Config) {
+				continue
+			}
+			best = d
+			file = f.Path
+			switch {
+			case bare == name:
+				hint = fmt.Sprintf("rename [%s] to [%s]: the credentials file takes bare names", n, name)
+			case d == 0:
+				hint = fmt.Sprintf("profile names are case-sensitive: rename [%s], or use --profile %s", n, bare)
+			default:
+				hint = fmt.Sprintf("did you mean [%s] (line %d)? rename it, or use --profile %s", n, s.Header.Num, bare)
 			}
 		}
 	}
 	l.report(file, 0, RuleProfileMissing, hint, "%s", msg)
+}
+
+// editDistance is the Levenshtein distance between two short strings.
+func editDistance(a, b string) int {
+	if len(a) > 64 || len(b) > 64 {
+		if a == b {
+			return 0
+		}
+		return 64
+	}
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
 }
 
 // hasCredentialSource says whether the profile has any way to get credentials.
@@ -567,16 +613,6 @@ func (l *linter) checkKeys(p *Profile) {
 	idS, hasID := p.Settings["aws_access_key_id"]
 	secS, hasSecret := p.Settings["aws_secret_access_key"]
 	tokS, hasToken := p.Settings["aws_session_token"]
-	for _, s := range []struct {
-		set Setting
-		ok  bool
-		key string
-	}{{idS, hasID, "aws_access_key_id"}, {secS, hasSecret, "aws_secret_access_key"}, {tokS, hasToken, "aws_session_token"}} {
-		if s.ok && s.set.File == l.in.Config {
-			l.report(s.set.File.Path, s.set.Line.Num, RuleCredentialsInConfig, "move it to the credentials file (credguard init writes it there with safe permissions)",
-				"%s of profile %q is in the config file, which is often shared or readable by others", s.key, p.Name)
-		}
-	}
 	switch {
 	case hasID && !hasSecret:
 		l.report(idS.File.Path, idS.Line.Num, RuleMissingSecretAccessKey, "add aws_secret_access_key = ... below it",
