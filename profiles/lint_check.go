@@ -505,7 +505,7 @@ func (l *linter) checkProfiles() {
 			line, file = s.Header.Num, l.fileOf(s)
 		}
 		l.report(file, line, RuleNoCredentials, "add aws_access_key_id and aws_secret_access_key (credguard init), or a role, SSO or credential_process",
-			"profile %q has no credentials: no keys, role_arn, SSO settings or credential_process%s", name, nearMiss(p, "aws_access_key_id"))
+			"profile %q has no credentials: no keys, role_arn, SSO account and role, or credential_process%s", name, nearMiss(p, "aws_access_key_id"))
 		return
 	}
 	l.checkChainCredentials(p)
@@ -593,8 +593,10 @@ func editDistance(a, b string) int {
 
 // hasCredentialSource says whether the profile has any way to get credentials.
 func hasCredentialSource(p *Profile) bool {
+	// An sso_session alone gives a bearer token (for CodeCatalyst), not AWS
+	// credentials: those need sso_account_id and sso_role_name.
 	for _, k := range []string{"aws_access_key_id", "aws_secret_access_key", "role_arn", "credential_process",
-		"sso_session", "sso_start_url", "sso_account_id", "sso_role_name", "web_identity_token_file"} {
+		"sso_account_id", "sso_role_name", "web_identity_token_file"} {
 		if _, ok := p.Settings[k]; ok {
 			return true
 		}
