@@ -119,6 +119,18 @@ func (l *linter) checkEnv() {
 		l.report("", 0, RuleEnvCredentials, "unset AWS_SECRET_ACCESS_KEY",
 			"AWS_SECRET_ACCESS_KEY is set without AWS_ACCESS_KEY_ID: both SDKs ignore it, but a tool that sets the key ID later will pair it with this secret")
 	}
+	// botocore reads AWS_DEFAULT_PROFILE before AWS_PROFILE; the Go SDK
+	// reads AWS_PROFILE first (configprovider.py, env_config.go).
+	if dp, p := l.env("AWS_DEFAULT_PROFILE"), l.env("AWS_PROFILE"); dp != "" {
+		switch {
+		case p != "" && p != dp:
+			l.report("", 0, RuleEnvProfile, "unset AWS_DEFAULT_PROFILE",
+				"AWS_DEFAULT_PROFILE=%s and AWS_PROFILE=%s are both set: %s uses %q, %s uses %q", dp, p, botocore, dp, goSDK, p)
+		case p == "" && dp != l.in.Profile:
+			l.report("", 0, RuleEnvProfile, "unset AWS_DEFAULT_PROFILE, or lint that profile with --profile "+dp,
+				"AWS_DEFAULT_PROFILE=%s is set: the SDKs use profile %q, not %q", dp, dp, l.in.Profile)
+		}
+	}
 	if p := l.env("AWS_PROFILE"); p != "" {
 		switch {
 		case l.in.ProfileSource == "--profile" && p != l.in.Profile:

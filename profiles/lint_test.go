@@ -118,6 +118,8 @@ var lintRuleCases = []lintRuleCase{
 	{name: "env keys", creds: good, env: map[string]string{"AWS_ACCESS_KEY_ID": "${KEY_ID2}", "AWS_SECRET_ACCESS_KEY": "${SECRET2}"}, rule: RuleEnvCredentials},
 	{name: "env half keys", creds: good, env: map[string]string{"AWS_SECRET_ACCESS_KEY": "${SECRET2}"}, rule: RuleEnvCredentials},
 	{name: "env profile", creds: good, env: map[string]string{"AWS_PROFILE": "dev"}, rule: RuleEnvProfile},
+	{name: "env default profile", creds: good, env: map[string]string{"AWS_DEFAULT_PROFILE": "dev"}, rule: RuleEnvProfile},
+	{name: "env both profiles", creds: good, env: map[string]string{"AWS_DEFAULT_PROFILE": "dev", "AWS_PROFILE": "default"}, rule: RuleEnvProfile},
 	{name: "env profile default is fine", creds: good, env: map[string]string{"AWS_PROFILE": "default"}, rule: RuleEnvProfile, absent: true},
 }
 
