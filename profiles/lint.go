@@ -102,8 +102,8 @@ type Input struct {
 	ProfileSource string
 
 	// Env looks up an environment variable; nil means an empty environment.
-	// Lint reads AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN
-	// and AWS_PROFILE through it.
+	// Lint reads AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_PROFILE and
+	// AWS_DEFAULT_PROFILE through it.
 	Env func(string) string
 
 	// SkipFileChecks turns off the checks that look around the files on

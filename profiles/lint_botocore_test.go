@@ -38,6 +38,9 @@ for c in cases:
     os.environ["AWS_SHARED_CREDENTIALS_FILE"] = c["credentials"]
     os.environ["AWS_CONFIG_FILE"] = c["config"]
     os.environ["AWS_EC2_METADATA_DISABLED"] = "true"
+    if c["env_keys"]:
+        os.environ["AWS_ACCESS_KEY_ID"] = "AKIAIOSFODNN7EXAMPLE"
+        os.environ["AWS_SECRET_ACCESS_KEY"] = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
     try:
         s = botocore.session.Session(profile=c["profile"])
         cr = s.get_credentials()
@@ -79,6 +82,7 @@ func runBotocore(t *testing.T, cases []*corpusCase) []botocoreResult {
 		ID          string `json:"id"`
 		Secret      string `json:"secret"`
 		Token       string `json:"token"`
+		EnvKeys     bool   `json:"env_keys"`
 	}
 	var ins []in
 	for _, c := range cases {
@@ -86,7 +90,7 @@ func runBotocore(t *testing.T, cases []*corpusCase) []botocoreResult {
 		if creds == "" {
 			creds = filepath.Join(c.dir, "credentials")
 		}
-		ins = append(ins, in{creds, c.config, c.profile, c.expectID, c.expectSK, c.expectTK})
+		ins = append(ins, in{creds, c.config, c.profile, c.expectID, c.expectSK, c.expectTK, os.Getenv("CREDGUARD_TEST_ENV_KEYS") != ""})
 	}
 	manifest := filepath.Join(t.TempDir(), "cases.json")
 	data, _ := json.Marshal(ins)

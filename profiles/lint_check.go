@@ -109,15 +109,27 @@ func (l *linter) checkEnv() {
 	case id != "" && secret != "":
 		l.report("", 0, RuleEnvCredentials,
 			"unset AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN to use the profile",
-			"AWS_ACCESS_KEY_ID=%s and AWS_SECRET_ACCESS_KEY are set: every SDK uses them instead of profile %q",
+			"AWS_ACCESS_KEY_ID=%s and AWS_SECRET_ACCESS_KEY are set: the SDKs use them instead of profile %q unless a profile is chosen explicitly (aws --profile, or in code); AWS_PROFILE does not win over them",
 			awskey.Redact(id), l.in.Profile)
-	case id != "" || secret != "":
-		name := "AWS_ACCESS_KEY_ID"
-		if secret != "" {
-			name = "AWS_SECRET_ACCESS_KEY"
+	case id != "":
+		l.report("", 0, RuleEnvCredentials, "unset AWS_ACCESS_KEY_ID",
+			"AWS_ACCESS_KEY_ID=%s is set without AWS_SECRET_ACCESS_KEY: %s fails with a partial-credentials error instead of using profile %q, %s ignores it",
+			awskey.Redact(id), botocore, l.in.Profile, goSDK)
+	case secret != "":
+		l.report("", 0, RuleEnvCredentials, "unset AWS_SECRET_ACCESS_KEY",
+			"AWS_SECRET_ACCESS_KEY is set without AWS_ACCESS_KEY_ID: both SDKs ignore it, but a tool that sets the key ID later will pair it with this secret")
+	}
+	// botocore reads AWS_DEFAULT_PROFILE before AWS_PROFILE; the Go SDK
+	// reads AWS_PROFILE first (configprovider.py, env_config.go).
+	if dp, p := l.env("AWS_DEFAULT_PROFILE"), l.env("AWS_PROFILE"); dp != "" {
+		switch {
+		case p != "" && p != dp:
+			l.report("", 0, RuleEnvProfile, "unset AWS_DEFAULT_PROFILE",
+				"AWS_DEFAULT_PROFILE=%s and AWS_PROFILE=%s are both set: %s uses %q, %s uses %q", dp, p, botocore, dp, goSDK, p)
+		case p == "" && dp != l.in.Profile:
+			l.report("", 0, RuleEnvProfile, "unset AWS_DEFAULT_PROFILE, or lint that profile with --profile "+dp,
+				"AWS_DEFAULT_PROFILE=%s is set: the SDKs use profile %q, not %q", dp, dp, l.in.Profile)
 		}
-		l.report("", 0, RuleEnvCredentials, "unset "+name,
-			"%s is set without its pair: %s fails with a partial-credentials error, %s ignores it", name, botocore, goSDK)
 	}
 	if p := l.env("AWS_PROFILE"); p != "" {
 		switch {
@@ -166,6 +178,14 @@ func (l *linter) checkSyntax(f *File, kind fileKind) {
 		}
 	}
 
+	if kind == configFile {
+		for _, ln := range f.Lines {
+			if _, ok := credentialKeys[normKey(ln.Key)]; ok && ln.Kind == KeyValue {
+				l.report(path, ln.Num, RuleCredentialsInConfig, "move it to the credentials file (credguard init writes it there with safe permissions)",
+					"%s is in the config file, which is often shared or readable by others", normKey(ln.Key))
+			}
+		}
+	}
 	seen := map[string]*Line{}
 	hasDefault, hasProfileDefault := 0, 0
 	for _, s := range f.Sections[1:] {
@@ -248,7 +268,7 @@ func (l *linter) checkHeader(f *File, kind fileKind, h *Line) {
 		return
 	case trailer != "" && trailer[0] != '#' && trailer[0] != ';':
 		l.report(path, h.Num, RuleBadHeader, "remove the text after ']'",
-			"text after the closing ']': %s ignores the whole section", goSDK)
+			"text after the closing ']': %s ignores the header, so the keys below it join the section before", goSDK)
 		return
 	}
 	if h.Name != name {
@@ -497,7 +517,7 @@ func (l *linter) checkProfiles() {
 			line, file = s.Header.Num, l.fileOf(s)
 		}
 		l.report(file, line, RuleNoCredentials, "add aws_access_key_id and aws_secret_access_key (credguard init), or a role, SSO or credential_process",
-			"profile %q has no credentials: no keys, role_arn, SSO settings or credential_process", name)
+			"profile %q has no credentials: no keys, role_arn, SSO account and role, or credential_process%s", name, nearMiss(p, "aws_access_key_id"))
 		return
 	}
 	l.checkChainCredentials(p)
@@ -524,7 +544,9 @@ func (l *linter) reportMissingProfile(name string) {
 			return // credentials-missing already says what to do
 		}
 	}
-	// Near misses: a section the user meant but the SDKs do not match.
+	// Near misses: a section the user meant but the SDKs do not match
+	// (case, a 'profile ' prefix in the wrong file, a typo).
+	best := 3
 	for _, f := range []*File{in.Credentials, in.Config} {
 		if f == nil {
 			continue
@@ -535,20 +557,58 @@ func (l *linter) reportMissingProfile(name string) {
 			if fs := strings.Fields(n); len(fs) == 2 && fs[0] == "profile" {
 				bare = fs[1]
 			}
-			if bare != name && strings.EqualFold(bare, name) {
-				hint = fmt.Sprintf("profile names are case-sensitive: rename [%s] or use --profile %s", n, bare)
-				file = f.Path
-				msg += fmt.Sprintf(" ([%s] at line %d differs in case)", n, s.Header.Num)
+			d := editDistance(strings.ToLower(bare), strings.ToLower(name))
+			if d >= best || (bare == name && f == in.Config) {
+				continue
+			}
+			best = d
+			file = f.Path
+			switch {
+			case bare == name:
+				hint = fmt.Sprintf("rename [%s] to [%s]: the credentials file takes bare names", n, name)
+			case d == 0:
+				hint = fmt.Sprintf("profile names are case-sensitive: rename [%s], or use --profile %s", n, bare)
+			default:
+				hint = fmt.Sprintf("did you mean [%s] (line %d)? rename it, or use --profile %s", n, s.Header.Num, bare)
 			}
 		}
 	}
 	l.report(file, 0, RuleProfileMissing, hint, "%s", msg)
 }
 
+// editDistance is the Levenshtein distance between two short strings.
+func editDistance(a, b string) int {
+	if len(a) > 64 || len(b) > 64 {
+		if a == b {
+			return 0
+		}
+		return 64
+	}
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
+
 // hasCredentialSource says whether the profile has any way to get credentials.
 func hasCredentialSource(p *Profile) bool {
+	// An sso_session alone gives a bearer token (for CodeCatalyst), not AWS
+	// credentials: those need sso_account_id and sso_role_name.
 	for _, k := range []string{"aws_access_key_id", "aws_secret_access_key", "role_arn", "credential_process",
-		"sso_session", "sso_start_url", "sso_account_id", "sso_role_name", "web_identity_token_file"} {
+		"sso_account_id", "sso_role_name", "web_identity_token_file"} {
 		if _, ok := p.Settings[k]; ok {
 			return true
 		}
@@ -567,16 +627,6 @@ func (l *linter) checkKeys(p *Profile) {
 	idS, hasID := p.Settings["aws_access_key_id"]
 	secS, hasSecret := p.Settings["aws_secret_access_key"]
 	tokS, hasToken := p.Settings["aws_session_token"]
-	for _, s := range []struct {
-		set Setting
-		ok  bool
-		key string
-	}{{idS, hasID, "aws_access_key_id"}, {secS, hasSecret, "aws_secret_access_key"}, {tokS, hasToken, "aws_session_token"}} {
-		if s.ok && s.set.File == l.in.Config {
-			l.report(s.set.File.Path, s.set.Line.Num, RuleCredentialsInConfig, "move it to the credentials file (credguard init writes it there with safe permissions)",
-				"%s of profile %q is in the config file, which is often shared or readable by others", s.key, p.Name)
-		}
-	}
 	switch {
 	case hasID && !hasSecret:
 		l.report(idS.File.Path, idS.Line.Num, RuleMissingSecretAccessKey, "add aws_secret_access_key = ... below it",

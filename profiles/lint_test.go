@@ -118,6 +118,8 @@ var lintRuleCases = []lintRuleCase{
 	{name: "env keys", creds: good, env: map[string]string{"AWS_ACCESS_KEY_ID": "${KEY_ID2}", "AWS_SECRET_ACCESS_KEY": "${SECRET2}"}, rule: RuleEnvCredentials},
 	{name: "env half keys", creds: good, env: map[string]string{"AWS_SECRET_ACCESS_KEY": "${SECRET2}"}, rule: RuleEnvCredentials},
 	{name: "env profile", creds: good, env: map[string]string{"AWS_PROFILE": "dev"}, rule: RuleEnvProfile},
+	{name: "env default profile", creds: good, env: map[string]string{"AWS_DEFAULT_PROFILE": "dev"}, rule: RuleEnvProfile},
+	{name: "env both profiles", creds: good, env: map[string]string{"AWS_DEFAULT_PROFILE": "dev", "AWS_PROFILE": "default"}, rule: RuleEnvProfile},
 	{name: "env profile default is fine", creds: good, env: map[string]string{"AWS_PROFILE": "default"}, rule: RuleEnvProfile, absent: true},
 }
 
@@ -352,6 +354,29 @@ func TestREADMEListsRules(t *testing.T) {
 		i := strings.Index(section, row)
 		if i < 0 || !strings.Contains(strings.SplitN(section[i:], "\n", 2)[0], "`"+r.ID+"`") {
 			t.Errorf("README does not list %s under %s", r.ID, r.Severity)
+		}
+	}
+}
+
+func TestProfileMissingHints(t *testing.T) {
+	keys := testKeys()
+	for _, tc := range []struct{ creds, config, want string }{
+		{"[defualt]\naws_access_key_id = ${KEY_ID}\naws_secret_access_key = ${SECRET}\n", "", "did you mean [defualt] (line 1)?"},
+		{"[Default]\naws_access_key_id = ${KEY_ID}\naws_secret_access_key = ${SECRET}\n", "", "profile names are case-sensitive: rename [Default]"},
+		{"[profile default]\naws_access_key_id = ${KEY_ID}\naws_secret_access_key = ${SECRET}\n", "", "rename [profile default] to [default]"},
+		{"[production]\naws_access_key_id = ${KEY_ID}\naws_secret_access_key = ${SECRET}\n", "", "run 'credguard init --profile default' to add it"},
+		{"[x]\naws_access_key_id = ${KEY_ID}\naws_secret_access_key = ${SECRET}\n", "[profile defaults]\nregion = us-east-1\n", "did you mean [profile defaults] (line 1)? rename it, or use --profile defaults"},
+	} {
+		dir := t.TempDir()
+		creds, cp := writeCase(t, dir, "credentials", tc.creds, keys)
+		var config *File
+		if tc.config != "" {
+			config, _ = writeCase(t, dir, "config", tc.config, keys)
+		}
+		ds := Lint(Input{Credentials: creds, Config: config, CredentialsPath: cp, ConfigPath: filepath.Join(dir, "config"), SkipFileChecks: true})
+		i := slices.IndexFunc(ds, func(d Diagnostic) bool { return d.Rule == RuleProfileMissing })
+		if i < 0 || !strings.Contains(ds[i].Fix, tc.want) {
+			t.Errorf("%q: got\n%s\nwant a profile-missing fix containing %q", tc.creds, dump(ds), tc.want)
 		}
 	}
 }
