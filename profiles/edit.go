@@ -2,6 +2,7 @@ package profiles
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/credguard/credguard/internal/awskey"
@@ -273,6 +274,19 @@ func DiffFiles(a, b *File) string {
 }
 
 func renderDiff(name string, ops []diffOp) string {
+	// Within each run of changes show the removed lines first, as diff does.
+	for i := 0; i < len(ops); {
+		if ops[i].kind == ' ' {
+			i++
+			continue
+		}
+		j := i
+		for j < len(ops) && ops[j].kind != ' ' {
+			j++
+		}
+		slices.SortStableFunc(ops[i:j], func(a, b diffOp) int { return int(b.kind) - int(a.kind) }) // '-' (45) before '+' (43)
+		i = j
+	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "--- %s\n+++ %s\n", name, name)
 	const ctx = 3

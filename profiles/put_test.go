@@ -220,10 +220,10 @@ func TestDiffMasksSecrets(t *testing.T) {
 		}
 	}
 	want := "--- credentials\n+++ credentials\n@@ -2,6 +2,5 @@\n region = x\n \n [b]\n-aws_access_key_id = " + awskey.Redact(old.AccessKeyID) +
-		"\n+aws_access_key_id = " + awskey.Redact(c.AccessKeyID) +
 		"\n-aws_secret_access_key = " + awskey.Redact(old.SecretAccessKey) +
-		"\n+aws_secret_access_key = " + awskey.Redact(c.SecretAccessKey) +
-		"\n-aws_session_token = " + awskey.Redact(old.SessionToken) + "\n"
+		"\n-aws_session_token = " + awskey.Redact(old.SessionToken) +
+		"\n+aws_access_key_id = " + awskey.Redact(c.AccessKeyID) +
+		"\n+aws_secret_access_key = " + awskey.Redact(c.SecretAccessKey) + "\n"
 	if d != want {
 		t.Errorf("got diff\n%s\nwant\n%s", d, want)
 	}

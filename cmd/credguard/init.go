@@ -214,7 +214,7 @@ type prompter interface {
 }
 
 // termPrompter prompts on the terminal: prompts to out (stderr, so stdout
-// stays clean), secrets read with echo off. An interrupt (Ctrl-C, which
+// stays clean), secrets read with echo off (raw mode). An interrupt (Ctrl-C, which
 // main turns into ctx's cancellation) ends a prompt with the terminal's
 // echo restored.
 type termPrompter struct {
@@ -277,14 +277,56 @@ func (p *termPrompter) line(prompt string) (string, error) {
 
 func (p *termPrompter) secret(prompt string) (string, error) {
 	fmt.Fprint(p.out, prompt)
-	s, err := p.read(func() (string, error) {
-		b, err := term.ReadPassword(int(p.in.Fd()))
-		return strings.TrimSpace(string(b)), err
-	})
+	s, err := p.read(func() (string, error) { return readRaw(p.in) })
 	if err == nil {
 		fmt.Fprintln(p.out)
 	}
 	return s, err
+}
+
+// maxSecretInput bounds what readRaw accepts: far more than any session token.
+const maxSecretInput = 16 << 10
+
+// readRaw reads a line from the terminal in raw mode, without echo. Unlike
+// term.ReadPassword it does not go through the terminal's line discipline,
+// whose line limit (1024 bytes on macOS) truncates a pasted session token.
+// It handles Enter, backspace, Ctrl-C and Ctrl-D itself.
+func readRaw(in *os.File) (string, error) {
+	fd := int(in.Fd())
+	old, err := term.MakeRaw(fd)
+	if err != nil {
+		return "", err
+	}
+	defer term.Restore(fd, old)
+	var b []byte
+	buf := make([]byte, 4096)
+	for {
+		n, err := in.Read(buf)
+		for _, c := range buf[:n] {
+			switch c {
+			case '\r', '\n':
+				return strings.TrimSpace(string(b)), nil
+			case 3: // Ctrl-C
+				return "", errors.New("interrupted")
+			case 4: // Ctrl-D
+				if len(b) == 0 {
+					return "", io.EOF
+				}
+			case 0x7f, 8: // backspace
+				if len(b) > 0 {
+					b = b[:len(b)-1]
+				}
+			default:
+				if len(b) >= maxSecretInput {
+					return "", errors.New("input too long")
+				}
+				b = append(b, c)
+			}
+		}
+		if err != nil {
+			return "", err
+		}
+	}
 }
 
 // promptInput asks for the key ID, the secret and, for a temporary key, the
