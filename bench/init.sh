@@ -16,11 +16,18 @@ command -v aws >/dev/null || { echo "bench/init.sh: needs the aws CLI (pip insta
 # fake N: N lines "KEYID SECRET", shaped like real keys, generated now.
 fake() {
   python3 - "$1" <<'PY'
-import base64, os, sys
+import base64, os, re, sys
+def secret():
+    # Like awskey.FakeSecret: credguard refuses secrets that do not look random.
+    while True:
+        s = base64.b64encode(os.urandom(30)).decode()
+        if (re.search("[A-Z]", s) and re.search("[a-z]", s) and re.search("[0-9]", s)
+                and s.count("/") <= 4 and not re.search(r"(.)\1{4}", s)
+                and not re.search("(?i)example|xxxx|your|dummy", s)):
+            return s
 for _ in range(int(sys.argv[1])):
     kid = "AK" + "IA" + base64.b32encode(os.urandom(10)).decode()[:16]
-    sec = base64.b64encode(os.urandom(30)).decode()
-    print(kid, sec)
+    print(kid, secret())
 PY
 }
 now() { python3 -c 'import time; print(time.time())'; }
