@@ -48,6 +48,10 @@ func (c Credentials) Check() error {
 	return nil
 }
 
+// CheckAccessKeyID reports why s cannot be written as an access key ID, or
+// nil: a prompt can refuse a bad key ID before asking for the secret.
+func CheckAccessKeyID(s string) error { return checkKeyID(s) }
+
 func checkKeyID(s string) error {
 	const f = "access key ID"
 	switch {

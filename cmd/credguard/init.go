@@ -102,7 +102,7 @@ func runInit(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	if err := in.creds.Check(); err != nil {
-		return badInput(fmt.Errorf("%s: %w", in.source, err), inputHint(err, in.source))
+		return badInput(fmt.Errorf("%s: %w", in.source, err), inputHint(err))
 	}
 	profile := resolveProfile(e, o, in)
 	if err := profiles.CheckProfileName(profile.Value); err != nil {
@@ -337,12 +337,9 @@ func promptInput(p prompter) (*initInput, error) {
 	if in.creds.AccessKeyID, err = p.line("AWS access key ID: "); err != nil {
 		return nil, promptFailed(err)
 	}
-	if err := profiles.Credentials.Check(profiles.Credentials{AccessKeyID: in.creds.AccessKeyID, SecretAccessKey: "-"}); err != nil {
-		var ie *profiles.InputError
-		if errors.As(err, &ie) && ie.Field == "access key ID" {
-			// Say so now rather than after the secret is typed.
-			return nil, badInput(err, inputHint(err, in.source))
-		}
+	if err := profiles.CheckAccessKeyID(in.creds.AccessKeyID); err != nil {
+		// Say so now rather than after the secret is typed.
+		return nil, badInput(err, inputHint(err))
 	}
 	if in.creds.SecretAccessKey, err = p.secret("AWS secret access key (not shown): "); err != nil {
 		return nil, promptFailed(err)
@@ -531,7 +528,7 @@ func badInput(err error, hint string) error {
 }
 
 // inputHint names the next action for an invalid value.
-func inputHint(err error, source string) string {
+func inputHint(err error) string {
 	var ie *profiles.InputError
 	if !errors.As(err, &ie) {
 		return "nothing was written"
