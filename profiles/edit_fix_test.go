@@ -196,3 +196,47 @@ func FuzzFix(f *testing.F) {
 		}
 	})
 }
+
+// TestPutCorpus writes through the writer into every clean file of the
+// linter's corpus: a new profile appended, and (where the profile holds
+// static keys) its keys replaced. The files must stay clean for the linter,
+// and botocore must read exactly the new keys.
+func TestPutCorpus(t *testing.T) {
+	var check []*corpusCase
+	for _, c := range loadCorpus(t) {
+		if c.field("verdict") != "clean" || c.creds == "" {
+			continue
+		}
+		t.Run(c.name, func(t *testing.T) {
+			before := lintCase(t, c)
+			add := fakeCreds()
+			if _, err := Update(context.Background(), c.creds, putFunc("credguard-new", add, false)); err != nil {
+				t.Fatal(err)
+			}
+			if got := lintCase(t, c); verdict(got) != "clean" {
+				t.Errorf("after adding a profile:\n%s\nbefore:\n%s", dump(got), dump(before))
+			}
+			nc := *c
+			nc.profile, nc.expectID, nc.expectSK, nc.expectTK = "credguard-new", add.AccessKeyID, add.SecretAccessKey, ""
+			check = append(check, &nc)
+			if c.field("expect") == "static" && c.profile == "default" {
+				repl := fakeTempCreds()
+				if _, err := Update(context.Background(), c.creds, putFunc("default", repl, true)); err != nil {
+					t.Fatal(err)
+				}
+				if got := lintCase(t, c); verdict(got) != "clean" {
+					t.Errorf("after replacing default's keys:\n%s", dump(got))
+				}
+				rc := *c
+				rc.expectID, rc.expectSK, rc.expectTK = repl.AccessKeyID, repl.SecretAccessKey, repl.SessionToken
+				check = append(check, &rc)
+			}
+		})
+	}
+	for i, r := range runBotocore(t, check) {
+		if r.Creds != "match" {
+			t.Errorf("%s, profile %s: botocore resolved %+v, want the keys written", check[i].name, check[i].profile, r)
+		}
+	}
+	t.Logf("%d profiles written and read back", len(check))
+}

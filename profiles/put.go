@@ -244,7 +244,12 @@ func findSection(f *File, k FileKind, profile string) (*Section, error) {
 		return nil, fail(found[1].Header, fmt.Sprintf("defines profile %q more than once (lines %d and %d); the SDKs disagree on which one counts", profile, found[0].Header.Num, found[1].Header.Num), handHint)
 	}
 	s := found[0]
-	if h := s.Header; h.Raw != "["+h.Name+"]" || h.Name != want && !(k == ConfigFile && h.Name == "profile default") {
+	// A comment after the header ("[dev] # work") is read the same by
+	// every SDK; spaces inside the brackets or other text are not.
+	h := s.Header
+	trailer := strings.TrimLeft(h.Trailer, " \t")
+	plainTrailer := trailer == "" || (trailer[0] == '#' || trailer[0] == ';') && !strings.Contains(trailer, "]")
+	if h.Indent != "" || !plainTrailer || h.Name != want && !(k == ConfigFile && h.Name == "profile default") {
 		return nil, fail(h, fmt.Sprintf("writes the header of profile %q as %s; the SDKs do not all read that the same way", profile, h.Raw), fixHint)
 	}
 	return s, nil

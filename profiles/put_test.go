@@ -64,6 +64,8 @@ func TestPutCredentials(t *testing.T) {
 		{name: "key before header refused", in: "k=v\n[a]\n", profile: "b", wantErr: "before any"},
 		{name: "unclosed header refused", in: "[a\n", profile: "b", wantErr: "closing"},
 		{name: "duplicate profile refused", in: "[b]\n[b]\n", profile: "b", replace: true, wantErr: "more than once"},
+		{name: "header comment kept", in: "[b] # work\naws_access_key_id = X\n", profile: "b", replace: true,
+			want: "[b] # work\naws_access_key_id = $ID\naws_secret_access_key = $SECRET\n"},
 		{name: "spaced header refused", in: "[ b ]\nk=v\n", profile: "b", replace: true, wantErr: "header"},
 		{name: "duplicate key refused", in: "[b]\naws_access_key_id=1\naws_access_key_id=2\n", profile: "b", replace: true, wantErr: "twice"},
 		{name: "bad profile name", in: "", profile: "a b", wantErr: "profile name"},

@@ -199,7 +199,7 @@ func replaceFile(target string, data []byte, unchanged func() (bool, error)) (er
 	if beforeRename != nil {
 		beforeRename(tmpName)
 	}
-	if err := os.Rename(tmpName, target); err != nil {
+	if err := renameFile(tmpName, target); err != nil {
 		return err
 	}
 	return syncDir(dir)

@@ -28,3 +28,6 @@ func syncDir(dir string) error {
 	defer d.Close()
 	return d.Sync()
 }
+
+// renameFile replaces newpath with oldpath in one step (rename(2)).
+func renameFile(oldpath, newpath string) error { return os.Rename(oldpath, newpath) }
