@@ -786,6 +786,14 @@ func secretShape(s string) string {
 	if hex {
 		return "is a 40-character hex string (a SHA-1 or git object ID), not a secret key"
 	}
+	// A random secret lacks a whole letter case with odds below 1e-9: such
+	// a value was upper- or lower-cased along the way.
+	if strings.ToLower(s) == s {
+		return "has no upper-case letters: it was lower-cased along the way (secret keys are case-sensitive)"
+	}
+	if strings.ToUpper(s) == s {
+		return "has no lower-case letters: it was upper-cased along the way (secret keys are case-sensitive)"
+	}
 	return ""
 }
 

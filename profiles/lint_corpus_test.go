@@ -62,6 +62,7 @@ func fakeKeys() map[string]string {
 	return map[string]string{
 		"KEY_ID":        id,
 		"KEY_ID_LOWER":  strings.ToLower(id),
+		"SECRET_LOWER":  strings.ToLower(secret),
 		"ROLE_ID":       awskey.FakeID("AROA", -1),
 		"SECRET_SHORT":  secret[:39],
 		"SECRET_HALF1":  secret[:20],
