@@ -27,6 +27,8 @@ import (
 //	botocore: what botocore does with the files: parse-error, resolves
 //	          (exactly the expected keys), role, sso, wrong-credentials,
 //	          no-credentials, loads (parses; credentials not asserted)
+//	gosdk:    what the AWS SDK for Go v2 does: load-error, loads, resolves,
+//	          wrong-credentials, no-credentials (see goSDKBehaviour)
 //	env:      NAME=VALUE pairs for Lint's environment
 //	mode:     the credentials file's permissions (default 0600)
 //	crlf:     "true" writes \r\n line endings
