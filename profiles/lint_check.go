@@ -194,9 +194,15 @@ func (l *linter) checkSyntax(f *File, kind fileKind) {
 		l.checkHeader(f, kind, h)
 		if h.Closed && name != "" {
 			if first, dup := seen[name]; dup {
-				l.report(path, h.Num, RuleDuplicateSection, "merge the two sections into one",
-					"section [%s] is defined again (first at line %d): %s rejects the file, %s merges them (later keys win)",
-					name, first.Num, botocore, goSDK)
+				if first.Name == h.Name {
+					l.report(path, h.Num, RuleDuplicateSection, "merge the two sections into one",
+						"section [%s] is defined again (first at line %d): %s rejects the file, %s merges them (later keys win)",
+						name, first.Num, botocore, goSDK)
+				} else {
+					l.report(path, h.Num, RuleDuplicateSection, "merge the two sections into one, written without spaces inside the brackets",
+						"section [%s] is defined again (first at line %d): %s merges them (later keys win), %s reads two sections because the spaces inside the brackets differ",
+						name, first.Num, goSDK, botocore)
+				}
 			} else {
 				seen[name] = h
 			}
