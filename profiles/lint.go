@@ -112,12 +112,18 @@ type Input struct {
 	SkipFileChecks bool
 }
 
-// Open reads the credentials and config files for Lint. A missing file gives
-// a nil *File and no error; an unreadable one (permissions, a directory, too
+// Open reads the credentials and config files for Lint. A missing file (or
+// a device such as /dev/null) gives a nil *File and no error; an unreadable one (permissions, a directory, too
 // large) gives an error naming it.
 func Open(credentialsPath, configPath string) (creds, config *File, err error) {
 	read := func(p string) (*File, error) {
 		if p == "" {
+			return nil, nil
+		}
+		// Like botocore (os.path.isfile), a device or FIFO such as
+		// /dev/null counts as no file: AWS_CONFIG_FILE=/dev/null is a
+		// common way to say "no config".
+		if st, err := os.Stat(p); err == nil && !st.IsDir() && !st.Mode().IsRegular() {
 			return nil, nil
 		}
 		f, err := ReadFile(p)

@@ -194,9 +194,15 @@ func (l *linter) checkSyntax(f *File, kind fileKind) {
 		l.checkHeader(f, kind, h)
 		if h.Closed && name != "" {
 			if first, dup := seen[name]; dup {
-				l.report(path, h.Num, RuleDuplicateSection, "merge the two sections into one",
-					"section [%s] is defined again (first at line %d): %s rejects the file, %s merges them (later keys win)",
-					name, first.Num, botocore, goSDK)
+				if first.Name == h.Name {
+					l.report(path, h.Num, RuleDuplicateSection, "merge the two sections into one",
+						"section [%s] is defined again (first at line %d): %s rejects the file, %s merges them (later keys win)",
+						name, first.Num, botocore, goSDK)
+				} else {
+					l.report(path, h.Num, RuleDuplicateSection, "merge the two sections into one, written without spaces inside the brackets",
+						"section [%s] is defined again (first at line %d): %s merges them (later keys win), %s reads two sections because the spaces inside the brackets differ",
+						name, first.Num, goSDK, botocore)
+				}
 			} else {
 				seen[name] = h
 			}
@@ -785,6 +791,14 @@ func secretShape(s string) string {
 	}
 	if hex {
 		return "is a 40-character hex string (a SHA-1 or git object ID), not a secret key"
+	}
+	// A random secret lacks a whole letter case with odds below 1e-9: such
+	// a value was upper- or lower-cased along the way.
+	if strings.ToLower(s) == s {
+		return "has no upper-case letters: it was lower-cased along the way (secret keys are case-sensitive)"
+	}
+	if strings.ToUpper(s) == s {
+		return "has no lower-case letters: it was upper-cased along the way (secret keys are case-sensitive)"
 	}
 	return ""
 }

@@ -27,6 +27,8 @@ import (
 //	botocore: what botocore does with the files: parse-error, resolves
 //	          (exactly the expected keys), role, sso, wrong-credentials,
 //	          no-credentials, loads (parses; credentials not asserted)
+//	gosdk:    what the AWS SDK for Go v2 does: load-error, loads, resolves,
+//	          wrong-credentials, no-credentials (see goSDKBehaviour)
 //	env:      NAME=VALUE pairs for Lint's environment
 //	mode:     the credentials file's permissions (default 0600)
 //	crlf:     "true" writes \r\n line endings
@@ -62,6 +64,7 @@ func fakeKeys() map[string]string {
 	return map[string]string{
 		"KEY_ID":        id,
 		"KEY_ID_LOWER":  strings.ToLower(id),
+		"SECRET_LOWER":  strings.ToLower(secret),
 		"ROLE_ID":       awskey.FakeID("AROA", -1),
 		"SECRET_SHORT":  secret[:39],
 		"SECRET_HALF1":  secret[:20],

@@ -25,11 +25,6 @@ func TestLintCorpusGoSDK(t *testing.T) {
 	ctx := context.Background()
 	checked := 0
 	for _, c := range loadCorpus(t) {
-		ds := lintCase(t, c)
-		if HasErrors(ds) {
-			continue
-		}
-		checked++
 		creds := c.creds
 		if creds == "" {
 			creds = filepath.Join(c.dir, "credentials")
@@ -39,6 +34,14 @@ func TestLintCorpusGoSDK(t *testing.T) {
 			o.ConfigFiles = []string{c.config}
 		}
 		sc, err := config.LoadSharedConfigProfile(ctx, c.profile, files)
+		if got, want := goSDKBehaviour(ctx, c, creds, err), c.field("gosdk"); got != want {
+			t.Errorf("%s: labelled gosdk: %s, but the Go SDK gives %s", c.name, want, got)
+		}
+		ds := lintCase(t, c)
+		if HasErrors(ds) {
+			continue
+		}
+		checked++
 		if err != nil {
 			t.Errorf("%s: credguard finds no error, but the Go SDK fails to load profile %q: %v", c.name, c.profile, err)
 			continue
@@ -97,4 +100,34 @@ func TestLintCorpusGoSDK(t *testing.T) {
 	if checked < 20 {
 		t.Errorf("only %d cases without errors were checked against the Go SDK", checked)
 	}
+}
+
+// goSDKBehaviour says what the Go SDK does with a case, in the words of the
+// corpus's "gosdk:" labels: load-error (LoadSharedConfigProfile fails),
+// loads (it succeeds; for role, SSO and process profiles nothing more is
+// resolved offline), resolves (static keys, exactly the expected ones),
+// wrong-credentials (other keys), no-credentials (none resolve).
+func goSDKBehaviour(ctx context.Context, c *corpusCase, creds string, loadErr error) string {
+	if loadErr != nil {
+		return "load-error"
+	}
+	if !strings.HasPrefix(c.field("expect"), "static") {
+		return "loads"
+	}
+	cfg, err := config.LoadDefaultConfig(ctx,
+		config.WithSharedCredentialsFiles([]string{creds}),
+		config.WithSharedConfigFiles([]string{c.config}),
+		config.WithSharedConfigProfile(c.profile),
+		config.WithRegion("us-east-1"))
+	if err != nil {
+		return "load-error"
+	}
+	got, err := cfg.Credentials.Retrieve(ctx)
+	switch {
+	case err != nil:
+		return "no-credentials"
+	case got.AccessKeyID == c.expectID && got.SecretAccessKey == c.expectSK && got.SessionToken == c.expectTK:
+		return "resolves"
+	}
+	return "wrong-credentials"
 }

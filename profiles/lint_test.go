@@ -75,11 +75,12 @@ var lintRuleCases = []lintRuleCase{
 	{name: "secret as id", creds: "[default]\naws_access_key_id = ${SECRET}\naws_secret_access_key = ${SECRET2}\n", rule: RuleMalformedAccessKeyID, line: 2},
 	{name: "short secret", creds: "[default]\naws_access_key_id = ${KEY_ID}\naws_secret_access_key = ${SHORT_SECRET}\n", rule: RuleMalformedSecret, line: 3},
 	{name: "bad byte in secret", creds: "[default]\naws_access_key_id = ${KEY_ID}\naws_secret_access_key = ${DASH_SECRET}\n", rule: RuleMalformedSecret, line: 3},
+	{name: "lower-cased secret", creds: "[default]\naws_access_key_id = ${KEY_ID}\naws_secret_access_key = ${LOWER_SECRET}\n", rule: RuleMalformedSecret, line: 3},
 	{name: "id as secret", creds: "[default]\naws_access_key_id = ${KEY_ID}\naws_secret_access_key = ${KEY_ID}\n", rule: RuleMalformedSecret, line: 3},
 	{name: "swapped", creds: "[default]\naws_access_key_id = ${SECRET}\naws_secret_access_key = ${KEY_ID}\n", rule: RuleSwappedKeys, line: 2},
 	{name: "example id", creds: "[default]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = ${SECRET}\n", rule: RuleExampleKey, line: 2},
 	{name: "example secret", creds: "[default]\naws_access_key_id = ${KEY_ID}\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n", rule: RuleExampleKey, line: 3},
-	{name: "placeholder", creds: "[default]\naws_access_key_id = AKIAXXXXXXXXXXXXXXXX\naws_secret_access_key = ${SECRET}\n", rule: RulePlaceholderKey, line: 2},
+	{name: "placeholder", creds: "[default]\naws_access_key_id = ${XX_ID}\naws_secret_access_key = ${SECRET}\n", rule: RulePlaceholderKey, line: 2},
 	{name: "env placeholder", creds: "[default]\naws_access_key_id = ${KEY_ID}\naws_secret_access_key = $${AWS_SECRET_ACCESS_KEY}\n", rule: RulePlaceholderKey, line: 3},
 	{name: "temp without token", creds: "[default]\naws_access_key_id = ${TEMP_KEY_ID}\naws_secret_access_key = ${SECRET}\n", rule: RuleTemporaryKeyNoToken, line: 2},
 	{name: "stale token", creds: good + "aws_session_token = ${SESSION_TOKEN}\n", rule: RuleStaleSessionToken, line: 4},
@@ -129,6 +130,8 @@ func testKeys() map[string]string {
 	k["SHORT_ID"] = k["KEY_ID"][:19]
 	k["LOWER_ID"] = strings.ToLower(k["KEY_ID"])
 	k["SHORT_SECRET"] = k["SECRET"][:38]
+	k["LOWER_SECRET"] = strings.ToLower(k["SECRET"])
+	k["XX_ID"] = "AKIA" + strings.Repeat("X", 16) // a placeholder, built so no key-shaped literal is committed
 	k["DASH_SECRET"] = k["SECRET"][:10] + "-" + k["SECRET"][11:]
 	return k
 }

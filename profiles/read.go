@@ -147,6 +147,10 @@ func ReadFile(path string) (*File, error) {
 	if st.IsDir() {
 		return nil, &ParseError{Path: path, Err: fmt.Errorf("is a directory, not a file")}
 	}
+	if !st.Mode().IsRegular() {
+		// A FIFO or device would block the read or never end.
+		return nil, &ParseError{Path: path, Err: fmt.Errorf("is not a regular file (%v)", st.Mode().Type())}
+	}
 	if st.Size() > MaxFileSize {
 		return nil, &ParseError{Path: path, Err: fmt.Errorf("is %d bytes, larger than any credentials file (limit %d)", st.Size(), MaxFileSize)}
 	}

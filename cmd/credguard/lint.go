@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"strings"
 
 	"github.com/spf13/pflag"
 
@@ -39,7 +38,7 @@ func runLint(ctx context.Context, e *env, args []string) error {
 		if a == "--" {
 			break
 		}
-		if a == "--fix" || strings.HasPrefix(a, "--fix=") {
+		if a == "--fix" || a == "--fix=true" {
 			return runLintFix(ctx, e, args)
 		}
 	}
@@ -51,6 +50,7 @@ func runLint(ctx context.Context, e *env, args []string) error {
 	fs.StringVar(&profileFlag, "profile", "", "")
 	fs.StringVar(&format, "format", "text", "")
 	fs.BoolVar(&noColor, "no-color", false, "")
+	fs.Bool("fix", false, "") // --fix=false: plain lint
 	if done, err := parseFlags(e, fs, lintUsage, args); done {
 		return err
 	}
