@@ -28,9 +28,9 @@ const (
 	Header
 	// KeyValue is a "key = value" or "key: value" line.
 	KeyValue
-	// Continuation is an indented line that is not a comment and has no
-	// delimiter... or any indented line after a key: botocore (Python's
-	// configparser) appends it to the previous value.
+	// Continuation is a non-comment line indented deeper than the key line
+	// before it in the same section (and any header or key line between):
+	// botocore (Python's configparser) appends it to that key's value.
 	Continuation
 	// Invalid is a line that is none of the above (a pasted value with no '=').
 	Invalid
@@ -50,8 +50,8 @@ type Line struct {
 	// Indent is the leading whitespace.
 	Indent string
 
-	// For Header lines: Name is the raw text between '[' and ']' (or to the
-	// end of line when unclosed), untrimmed; Closed says whether ']' was found;
+	// For Header lines: Name is the raw text between '[' and the last ']'
+	// (or to the end of line when unclosed), untrimmed; Closed says whether ']' was found;
 	// Trailer is whatever follows ']'.
 	Name    string
 	Closed  bool
@@ -147,6 +147,10 @@ func ReadFile(path string) (*File, error) {
 	if st.IsDir() {
 		return nil, &ParseError{Path: path, Err: fmt.Errorf("is a directory, not a file")}
 	}
+	if !st.Mode().IsRegular() {
+		// A FIFO or device would block the read or never end.
+		return nil, &ParseError{Path: path, Err: fmt.Errorf("is not a regular file (%v)", st.Mode().Type())}
+	}
 	if st.Size() > MaxFileSize {
 		return nil, &ParseError{Path: path, Err: fmt.Errorf("is %d bytes, larger than any credentials file (limit %d)", st.Size(), MaxFileSize)}
 	}
@@ -172,7 +176,15 @@ func Parse(path string, data []byte) *File {
 	}
 	cur := &Section{}
 	f.Sections = append(f.Sections, cur)
-	var prev *Line // the last non-blank, non-comment line in this section
+	// Python's configparser (botocore) makes an indented line part of the
+	// previous value when the section has a key so far and the line is
+	// indented deeper than the last header or key line; blank lines and
+	// comments change neither. The same rules are followed here.
+	var (
+		inSection   bool
+		hasKey      bool
+		indentLevel int
+	)
 	for n := 1; len(rest) > 0; n++ {
 		raw, eol := rest, ""
 		if i := bytes.IndexByte(rest, '\n'); i >= 0 {
@@ -182,7 +194,19 @@ func Parse(path string, data []byte) *File {
 			}
 		}
 		l := &Line{Num: n, Raw: string(raw), EOL: eol, Offset: off}
-		classify(l, prev)
+		classify(l, inSection && hasKey)
+		if l.Kind == Continuation && len(l.Indent) <= indentLevel {
+			classify(l, false)
+		}
+		switch l.Kind {
+		case Header:
+			inSection, hasKey, indentLevel = true, false, len(l.Indent)
+		case KeyValue:
+			hasKey = hasKey || inSection
+			indentLevel = len(l.Indent)
+		case Invalid:
+			indentLevel = len(l.Indent)
+		}
 		consumed := len(raw) + len(eol)
 		rest = rest[consumed:]
 		off += consumed
@@ -190,21 +214,16 @@ func Parse(path string, data []byte) *File {
 		if l.Kind == Header {
 			cur = &Section{Header: l}
 			f.Sections = append(f.Sections, cur)
-			prev = nil
 			continue
 		}
 		cur.Lines = append(cur.Lines, l)
-		switch l.Kind {
-		case KeyValue, Continuation:
-			prev = l
-		case Invalid:
-			prev = nil
-		}
 	}
 	return f
 }
 
-func classify(l *Line, prev *Line) {
+// classify sets l's kind and fields. afterKey says an indented line may be
+// a continuation (the caller then checks the indentation levels).
+func classify(l *Line, afterKey bool) {
 	s := l.Raw
 	trimmed := strings.TrimLeft(s, " \t")
 	l.Indent = s[:len(s)-len(trimmed)]
@@ -213,7 +232,7 @@ func classify(l *Line, prev *Line) {
 		l.Kind = Blank
 	case trimmed[0] == '#' || trimmed[0] == ';':
 		l.Kind = Comment
-	case l.Indent != "" && prev != nil:
+	case l.Indent != "" && afterKey:
 		// Python's configparser (botocore) reads an indented line after a
 		// value as part of that value; the SDKs use this for nested
 		// settings such as "s3 =\n  max_concurrent_requests = 10".
@@ -221,7 +240,9 @@ func classify(l *Line, prev *Line) {
 	case trimmed[0] == '[':
 		l.Kind = Header
 		body := trimmed[1:]
-		if i := strings.IndexByte(body, ']'); i >= 0 {
+		// The header ends at the last ']', as for botocore (whose pattern
+		// is greedy) and the Go SDK (which wants the line to end in ']').
+		if i := strings.LastIndexByte(body, ']'); i >= 0 {
 			l.Name, l.Closed, l.Trailer = body[:i], true, body[i+1:]
 		} else {
 			l.Name = body

@@ -5,7 +5,7 @@
 //
 //	credguard scan [--staged | --range A..B | --all | PATH...] [--format text|json|sarif]
 //	credguard lint [--profile NAME] [--credentials FILE] [--config FILE] [--fix]
-//	credguard init [--profile NAME] [--region R] [--output FMT] [--from-csv FILE]
+//	credguard init [--profile NAME] [--region R] [--output FMT] [--from-csv FILE [--row N]] [--force] [--dry-run]
 //	credguard hook install|uninstall|status|test
 //
 // scan reads exactly what 'git commit' will record (the index against HEAD)

@@ -2,13 +2,183 @@ package main
 
 import (
 	"context"
-	"errors"
+	"fmt"
+	"os"
+
+	"github.com/spf13/pflag"
+
+	"github.com/credguard/credguard/profiles"
 )
+
+const lintFixUsage = `usage: credguard lint --fix [flags]
+
+Lints the profile as 'credguard lint' does, then fixes what is mechanical,
+through the same safe writer as 'credguard init' (atomic, locked, 0600,
+every other byte kept), and prints each change:
+
+  bom                            removes the UTF-8 byte-order mark
+  quoted-value, inline-comment   removes quotes; moves a comment to its own line
+  header-spaces, unclosed-header [ default ] -> [default]; closes [name
+  profile-prefix-in-credentials  [profile x] -> [x] in the credentials file
+  missing-profile-prefix         [x] -> [profile x] in the config file
+  uppercase-key, indented-key    lower-cases / unindents the key
+  swapped-keys                   swaps the key ID and the secret back
+  stale-session-token            deletes the token left beside a long-term key
+  stray-cr                       removes a carriage return ending a line
+  file-permissions               chmod 600
+
+Anything that needs a decision (which duplicate to keep, a missing or
+malformed key, a name that would clash) is left alone and reported.
+
+Flags:
+  --credentials FILE   the shared credentials file (as for lint)
+  --config FILE        the shared config file (as for lint)
+  --profile NAME       the profile to check (as for lint)
+  --dry-run            show the changes as a diff (secrets masked); write nothing
+  --no-color           accepted for symmetry with lint; output is plain
+
+Exit status: 0 nothing left that is an error, 1 errors remain, 2 usage or I/O error.
+`
 
 // runLintFix implements 'credguard lint --fix': lint.go hands it the full
 // argument list when --fix is among them.
-//
-// TODO(init): placeholder.
 func runLintFix(ctx context.Context, e *env, args []string) error {
-	return &exitError{code: 2, err: errors.New("lint --fix: not implemented yet")}
+	var credsFlag, configFlag, profileFlag, format string
+	var fix, dryRun, noColor bool
+	fs := pflag.NewFlagSet("lint", pflag.ContinueOnError)
+	fs.StringVar(&credsFlag, "credentials", "", "")
+	fs.StringVar(&configFlag, "config", "", "")
+	fs.StringVar(&profileFlag, "profile", "", "")
+	fs.StringVar(&format, "format", "text", "")
+	fs.BoolVar(&fix, "fix", false, "")
+	fs.BoolVar(&dryRun, "dry-run", false, "")
+	fs.BoolVar(&noColor, "no-color", false, "")
+	if done, err := parseFlags(e, fs, lintFixUsage, args); done {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usageError("lint takes no arguments (got %q): use --credentials and --config to name files", fs.Arg(0))
+	}
+	if format != "text" {
+		return usageError("--fix prints its changes as text; leave out --format (run 'credguard lint --format json' afterwards)")
+	}
+	credsAt := profiles.CredentialsPath(credsFlag)
+	configAt := profiles.ConfigPath(configFlag)
+	profileAt := profiles.ProfileName(profileFlag)
+	creds, config, err := profiles.Open(credsAt.Value, configAt.Value)
+	if err != nil {
+		return &exitError{code: 2, err: withHint(err, "check the file's permissions and that it is a regular file")}
+	}
+	lintWith := func(creds, config *profiles.File, skipFiles bool) []profiles.Diagnostic {
+		return profiles.Lint(profiles.Input{
+			Credentials: creds, Config: config,
+			CredentialsPath: credsAt.Value, ConfigPath: configAt.Value,
+			Profile: profileAt.Value, ProfileSource: profileAt.Source,
+			Env: os.Getenv, SkipFileChecks: skipFiles,
+		})
+	}
+
+	var fixed []profiles.Fixed
+	// fixFile fixes one file's content through the writer (or, for
+	// --dry-run, shows the diff). other returns the other file as it is now.
+	fixFile := func(path string, f *profiles.File, kind profiles.FileKind, lint func(*profiles.File) []profiles.Diagnostic) (*profiles.File, error) {
+		if f == nil {
+			return nil, nil
+		}
+		if dryRun {
+			out, done := profiles.FixAll(f, kind, lint)
+			if out == nil {
+				return f, nil
+			}
+			fixed = append(fixed, done...)
+			after := profiles.Parse(path, out)
+			fmt.Fprint(e.stdout, profiles.DiffFiles(f, after))
+			return after, nil
+		}
+		var done []profiles.Fixed
+		res, err := profiles.Update(ctx, path, func(cur *profiles.File) ([]byte, error) {
+			var out []byte
+			out, done = profiles.FixAll(cur, kind, lint)
+			return out, nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		fixed = append(fixed, done...)
+		if res.Tightened {
+			// The rewrite made the file 0600: say so, as chmod would.
+			fixed = append(fixed, profiles.Fixed{
+				Diagnostic: profiles.Diagnostic{Rule: profiles.RuleFilePermissions, File: path},
+				Change:     fmt.Sprintf("set mode 0600 (was %04o)", res.OldMode),
+			})
+		}
+		return profiles.ReadFile(path)
+	}
+	creds, err = fixFile(credsAt.Value, creds, profiles.CredentialsFile, func(f *profiles.File) []profiles.Diagnostic {
+		return lintWith(f, config, true)
+	})
+	if err != nil {
+		return editFailed(err)
+	}
+	config, err = fixFile(configAt.Value, config, profiles.ConfigFile, func(f *profiles.File) []profiles.Diagnostic {
+		return lintWith(creds, f, true)
+	})
+	if err != nil {
+		return editFailed(err)
+	}
+
+	// Permissions are not content: chmod, after the content is right.
+	for _, d := range lintWith(creds, config, false) {
+		if d.Rule != profiles.RuleFilePermissions || d.File == "" {
+			continue
+		}
+		if dryRun {
+			fixed = append(fixed, profiles.Fixed{Diagnostic: d, Change: "would chmod 600"})
+			continue
+		}
+		if ok, err := profiles.FixMode(d.File); err != nil {
+			return &exitError{code: 2, err: fmt.Errorf("chmod 600 %s: %w", d.File, err)}
+		} else if ok {
+			fixed = append(fixed, profiles.Fixed{Diagnostic: d, Change: "set mode 0600"})
+		}
+	}
+
+	verb := "fixed"
+	if dryRun {
+		verb = "would fix"
+	}
+	for _, f := range fixed {
+		d := f.Diagnostic
+		loc := d.File
+		if d.Line > 0 {
+			loc = fmt.Sprintf("%s:%d", loc, d.Line)
+		}
+		fmt.Fprintf(e.stdout, "%s: %s %s: %s\n", loc, verb, d.Rule, f.Change)
+	}
+	if len(fixed) == 0 {
+		fmt.Fprintln(e.stdout, "nothing to fix mechanically")
+	}
+	if dryRun {
+		return nil
+	}
+	// What is left needs the user.
+	ds := lintWith(creds, config, false)
+	left := 0
+	for _, d := range ds {
+		if d.Severity == profiles.Info {
+			continue
+		}
+		left++
+		fmt.Fprintf(e.stdout, "%s (not fixed: needs you)\n", d)
+		if d.Fix != "" {
+			fmt.Fprintf(e.stdout, "    fix: %s\n", d.Fix)
+		}
+	}
+	if left == 0 {
+		fmt.Fprintf(e.stdout, "no problems left: profile %s works\n", profileAt.Value)
+	}
+	if profiles.HasErrors(ds) {
+		return errFindings
+	}
+	return nil
 }

@@ -53,11 +53,22 @@ func scriptParams(dir string) testscript.Params {
 			}
 			return os.WriteFile(home+"/.gitconfig", []byte("[init]\n\tdefaultBranch = main\n[user]\n\tname = Test\n\temail = test@example.com\n[commit]\n\tgpgsign = false\n"), 0o644)
 		},
-		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+		Cmds: scriptCmds(map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"fakekeys": cmdFakeKeys,
 			"subst":    cmdSubst,
-		},
+		}, initCmds),
 	}
+}
+
+// scriptCmds merges the testscript commands of several files.
+func scriptCmds(sets ...map[string]func(ts *testscript.TestScript, neg bool, args []string)) map[string]func(ts *testscript.TestScript, neg bool, args []string) {
+	all := map[string]func(ts *testscript.TestScript, neg bool, args []string){}
+	for _, set := range sets {
+		for k, v := range set {
+			all[k] = v
+		}
+	}
+	return all
 }
 
 // cmdFakeKeys sets fresh fake credentials in the script's environment:
@@ -103,4 +114,3 @@ func cmdSubst(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Check(os.WriteFile(path, []byte(out), st.Mode().Perm()))
 	}
 }
-
