@@ -203,21 +203,7 @@ func writeText(w io.Writer, p painter, res *scan.Result) error {
 		return nil
 	}
 	for _, f := range res.Findings {
-		msg := f.Message + " " + f.Redacted
-		var extra []string
-		if f.KeyType != "" {
-			extra = append(extra, f.KeyType)
-		}
-		if f.AccountID != "" {
-			extra = append(extra, "account "+f.AccountID)
-		}
-		if f.Commit != "" {
-			extra = append(extra, "commit "+f.Commit[:min(12, len(f.Commit))])
-		}
-		if len(extra) > 0 {
-			msg += " (" + strings.Join(extra, ", ") + ")"
-		}
-		if _, err := fmt.Fprintf(w, "%s:%d:%d: %s: %s\n", p.bold(displayPath(res.Root, f.File)), f.Line, f.Column, p.red(f.Rule), msg); err != nil {
+		if _, err := fmt.Fprintf(w, "%s:%d:%d: %s: %s\n", p.bold(displayPath(res.Root, f.File)), f.Line, f.Column, p.red(f.Rule), textMessage(f)); err != nil {
 			return err
 		}
 	}
@@ -225,6 +211,26 @@ func writeText(w io.Writer, p painter, res *scan.Result) error {
 	return err
 }
 
+// textMessage puts the redacted value after the detector's noun phrase, before
+// its parenthesised details: "AWS access key ID AKIA****WXYZ (long-term, ...)",
+// and adds what the message does not already say.
+func textMessage(f scan.Finding) string {
+	msg := f.Message + " " + f.Redacted
+	if i := strings.Index(f.Message, " ("); i >= 0 {
+		msg = f.Message[:i] + " " + f.Redacted + f.Message[i:]
+	}
+	var extra []string
+	if f.AccountID != "" && !strings.Contains(msg, f.AccountID) {
+		extra = append(extra, "account "+f.AccountID)
+	}
+	if f.Commit != "" {
+		extra = append(extra, "commit "+f.Commit[:min(12, len(f.Commit))])
+	}
+	if len(extra) > 0 {
+		msg += " (" + strings.Join(extra, ", ") + ")"
+	}
+	return msg
+}
 const remediation = `
 AWS credentials must not be committed. To fix:
   1. Treat the key as leaked: deactivate and rotate it in the IAM console
