@@ -230,7 +230,7 @@ var placeholderWords = []string{
 }
 
 // IsPlaceholder reports whether s is a placeholder for a key rather than a key:
-// YOUR_ACCESS_KEY_ID, AKIAXXXXXXXXXXXXXXXX, <your-secret-key>, ${AWS_SECRET_ACCESS_KEY}.
+// YOUR_ACCESS_KEY_ID, AKIA followed by sixteen Xs, <your-secret-key>, ${AWS_SECRET_ACCESS_KEY}.
 func IsPlaceholder(s string) bool {
 	u := strings.ToUpper(s)
 	for _, w := range placeholderWords {
