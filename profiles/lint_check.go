@@ -931,13 +931,19 @@ func (l *linter) checkSourceChain(p *Profile) {
 			return
 		}
 		next := cleanValue(s.Value)
-		if next == cur.Name && hasStaticKeys(cur) {
+		// Both SDKs stop at a source profile with static keys, and let the
+		// first profile name itself to keep a role and its keys together.
+		if cur != p && hasStaticKeys(cur) || next == cur.Name && hasStaticKeys(cur) {
 			return
 		}
 		if slices.Contains(visited, next) {
 			if cur == p || next == p.Name {
+				why := "neither SDK can get credentials"
+				if np := Effective(l.in.Credentials, l.in.Config, next); np != nil && hasStaticKeys(np) {
+					why = fmt.Sprintf("%s refuses the loop, %s stops at the keys of %q", botocore, goSDK, next)
+				}
 				l.report(s.File.Path, s.Line.Num, RuleSourceProfileCycle, "end the chain at a profile with keys (or credential_source)",
-					"source_profile chain loops: %s -> %s", strings.Join(visited, " -> "), next)
+					"source_profile chain loops: %s -> %s: %s", strings.Join(visited, " -> "), next, why)
 			}
 			return
 		}
