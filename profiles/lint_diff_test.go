@@ -29,6 +29,9 @@ var fragments = []string{
 	"aws_access_key_id = ${KEY_ID}${CR}aws_secret_access_key = ${SECRET}",
 }
 
+// specials are characters the parsers treat differently, if at all.
+var specials = []string{" ", "\t", "#", ";", "=", ":", "\"", "'", "[", "]", "\v", "\f", "\u00a0", "\ufeff", "\x00", "\u200b", " #", " ;", "\\", "%"}
+
 type diffCase struct {
 	path  string
 	creds *File
@@ -58,6 +61,12 @@ func genDiffCases(t *testing.T, n int) ([]diffCase, map[string]string) {
 			} else {
 				lines = append(lines[:j], append([]string{frag}, lines[j:]...)...)
 			}
+		}
+		// Sometimes a stray character where it hurts most.
+		if r.IntN(3) == 0 {
+			j := r.IntN(len(lines))
+			k := r.IntN(len(lines[j]) + 1)
+			lines[j] = lines[j][:k] + specials[r.IntN(len(specials))] + lines[j][k:]
 		}
 		var b strings.Builder
 		for _, l := range lines {
@@ -138,7 +147,7 @@ func redactKeys(data []byte, keys map[string]string) string {
 			s = strings.ReplaceAll(s, v, "${"+k+"}")
 		}
 	}
-	return strings.ReplaceAll(s, "\r", "\\r")
+	return strings.Trim(fmt.Sprintf("%q", s), "\"")
 }
 
 // configFragments are settings of the profile under test ("target") in a

@@ -51,6 +51,8 @@ var lintRuleCases = []lintRuleCase{
 	{name: "continuation", creds: good + "  more\n", rule: RuleContinuation, line: 4},
 	{name: "continuation after blank and comment", creds: good + "\n# c\n  more\n", rule: RuleContinuation, line: 6},
 	{name: "indented credential value", creds: "[default]\naws_access_key_id =\n  ${KEY_ID}\naws_secret_access_key = ${SECRET}\n", rule: RuleContinuation, line: 3},
+	{name: "form feed indents for botocore", creds: "[default]\naws_access_key_id = ${KEY_ID}\n\faws_secret_access_key = ${SECRET}\n", rule: RuleContinuation, line: 3},
+	{name: "nbsp indents for botocore", creds: "[default]\naws_access_key_id = ${KEY_ID}\n\u00a0aws_secret_access_key = ${SECRET}\n", rule: RuleContinuation, line: 3},
 	{name: "nested block is fine", creds: good, config: "[default]\ns3 =\n  addressing_style = path\n", rule: RuleContinuation, absent: true},
 	{name: "same indent is not continuation", creds: "[default]\n  aws_access_key_id = ${KEY_ID}\n  aws_secret_access_key = ${SECRET}\n", rule: RuleContinuation, absent: true},
 	{name: "quoted", creds: "[default]\naws_access_key_id = ${KEY_ID}\naws_secret_access_key = \"${SECRET}\"\n", rule: RuleQuotedValue, line: 3},
