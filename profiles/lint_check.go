@@ -804,8 +804,9 @@ func secretShape(s string) string {
 }
 
 var (
-	// regionRE matches region names: us-east-1, us-gov-west-1, eu-isoe-west-1.
-	regionRE = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$`)
+	// regionRE matches region names: us-east-1, us-gov-west-1,
+	// eu-isoe-west-1, eusc-de-east-1 (the European Sovereign Cloud).
+	regionRE = regexp.MustCompile(`^[a-z]{2,4}(-[a-z]+)+-[0-9]{1,2}$`)
 	// azRE matches an availability zone (us-east-1a) or zone ID (use1-az1).
 	azRE = regexp.MustCompile(`^([a-z]{2}(-[a-z]+)+-[0-9]{1,2})[a-z]$|^[a-z]{3,}[0-9]-az[0-9]+$`)
 	// globalRE matches the pseudo-regions of global endpoints (aws-global).

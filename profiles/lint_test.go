@@ -100,6 +100,7 @@ var lintRuleCases = []lintRuleCase{
 	{name: "zone id", creds: good, config: "[default]\nregion = use1-az1\n", rule: RuleInvalidRegion, line: 2},
 	{name: "upper-case region", creds: good, config: "[default]\nregion = US-EAST-1\n", rule: RuleInvalidRegion, line: 2},
 	{name: "region name in words", creds: good, config: "[default]\nregion = Ireland\n", rule: RuleInvalidRegion, line: 2},
+	{name: "sovereign cloud region is fine", creds: good, config: "[default]\nregion = eusc-de-east-1\n", rule: RuleInvalidRegion, absent: true},
 	{name: "new region is fine", creds: good, config: "[default]\nregion = ap-southeast-7\n", rule: RuleInvalidRegion, absent: true},
 	{name: "role arn", creds: good, config: "[profile r]\nrole_arn = arn:aws:iam::12345:role/x\nsource_profile = default\n", rule: RuleInvalidRoleARN, line: 2},
 	{name: "role without source", creds: good, config: "[profile r]\nrole_arn = arn:aws:iam::123456789012:role/x\n", rule: RuleRoleWithoutSource, line: 2},
