@@ -808,7 +808,7 @@ var (
 	// eu-isoe-west-1, eusc-de-east-1 (the European Sovereign Cloud).
 	regionRE = regexp.MustCompile(`^[a-z]{2,4}(-[a-z]+)+-[0-9]{1,2}$`)
 	// azRE matches an availability zone (us-east-1a) or zone ID (use1-az1).
-	azRE = regexp.MustCompile(`^([a-z]{2}(-[a-z]+)+-[0-9]{1,2})[a-z]$|^[a-z]{3,}[0-9]-az[0-9]+$`)
+	azRE = regexp.MustCompile(`^([a-z]{2,4}(-[a-z]+)+-[0-9]{1,2})[a-z]$|^[a-z]{3,}[0-9]-az[0-9]+$`)
 	// globalRE matches the pseudo-regions of global endpoints (aws-global).
 	globalRE  = regexp.MustCompile(`^aws(-[a-z]+)*-global$`)
 	roleARNRE = regexp.MustCompile(`^arn:aws(-[a-z]+)*:iam::[0-9]{12}:role/[\w+=,.@/-]+$`)
