@@ -424,7 +424,7 @@ func (l *linter) checkValue(path string, ln *Line, key string) {
 // redactTail shows a comment unless the key holds a secret, where even the
 // comment may hold part of one.
 func redactTail(key, s string) string {
-	if key == "aws_secret_access_key" || key == "aws_session_token" || len(s) > 40 {
+	if _, cred := credentialKeys[key]; cred || len(s) > 40 {
 		return "# ..."
 	}
 	return strings.TrimSpace(s)
