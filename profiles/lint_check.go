@@ -421,6 +421,20 @@ func (l *linter) checkValue(path string, ln *Line, key string) {
 	}
 }
 
+// shown is a value from a file as messages may quote it: a value that could
+// be a key (a pasted secret on the wrong line) appears redacted.
+func shown(v string) string {
+	if len(v) > 64 || looksLikeSecret(v) || awskey.PrefixKind(v) != awskey.NotAKey && len(v) >= 16 {
+		return awskey.Redact(v)
+	}
+	for i := 0; i+awskey.SecretLen <= len(v); i++ {
+		if looksLikeSecret(v[i : i+awskey.SecretLen]) {
+			return awskey.Redact(v)
+		}
+	}
+	return v
+}
+
 // redactTail shows a comment unless the key holds a secret, where even the
 // comment may hold part of one.
 func redactTail(key, s string) string {
@@ -830,16 +844,16 @@ func (l *linter) checkConfigValues(p *Profile) {
 				fix = fmt.Sprintf("use the region %s", m[1])
 			}
 			l.report(s.File.Path, s.Line.Num, RuleInvalidRegion, fix,
-				"region %q of profile %q is an availability zone, not a region", v, p.Name)
+				"region %q of profile %q is an availability zone, not a region", shown(v), p.Name)
 		case !regionRE.MatchString(v) && !globalRE.MatchString(v):
 			l.report(s.File.Path, s.Line.Num, RuleInvalidRegion, "use a region name such as us-east-1 (lower case)",
-				"region %q of profile %q is not a region name", v, p.Name)
+				"region %q of profile %q is not a region name", shown(v), p.Name)
 		}
 	}
 	if s, ok := p.Settings["output"]; ok {
 		if v := cleanValue(s.Value); !slices.Contains(outputs, v) {
 			l.report(s.File.Path, s.Line.Num, RuleInvalidOutput, "use one of "+strings.Join(outputs, ", "),
-				"output %q of profile %q is not one of %s", v, p.Name, strings.Join(outputs, ", "))
+				"output %q of profile %q is not one of %s", shown(v), p.Name, strings.Join(outputs, ", "))
 		}
 	}
 	if s, ok := p.Settings["duration_seconds"]; ok {
@@ -847,7 +861,7 @@ func (l *linter) checkConfigValues(p *Profile) {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 900 || n > 43200 {
 			l.report(s.File.Path, s.Line.Num, RuleInvalidDuration, "use a whole number of seconds from 900 (15 minutes) to 43200 (12 hours)",
-				"duration_seconds %q of profile %q is not in 900-43200", v, p.Name)
+				"duration_seconds %q of profile %q is not in 900-43200", shown(v), p.Name)
 		}
 	}
 }
@@ -881,7 +895,7 @@ func (l *linter) checkRole(p *Profile) {
 		v := cleanValue(role.Value)
 		if !roleARNRE.MatchString(v) {
 			l.report(role.File.Path, role.Line.Num, RuleInvalidRoleARN, "use the role's ARN: arn:aws:iam::ACCOUNT:role/NAME",
-				"role_arn %q of profile %q is not an IAM role ARN", v, p.Name)
+				"role_arn %q of profile %q is not an IAM role ARN", shown(v), p.Name)
 		}
 		if !hasSrc && !hasCS && !hasWI {
 			l.report(role.File.Path, role.Line.Num, RuleRoleWithoutSource, "add source_profile = PROFILE (whose keys assume the role) or credential_source = Environment|Ec2InstanceMetadata|EcsContainer",
@@ -909,7 +923,7 @@ func (l *linter) checkRole(p *Profile) {
 				}
 			}
 			l.report(cs.File.Path, cs.Line.Num, RuleInvalidCredentialSource, fix,
-				"credential_source %q of profile %q is not Environment, Ec2InstanceMetadata or EcsContainer", v, p.Name)
+				"credential_source %q of profile %q is not Environment, Ec2InstanceMetadata or EcsContainer", shown(v), p.Name)
 		}
 	}
 	if hasSrc && hasRole {

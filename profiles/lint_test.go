@@ -99,6 +99,7 @@ var lintRuleCases = []lintRuleCase{
 	{name: "az", creds: good, config: "[default]\nregion = eu-west-2b\n", rule: RuleInvalidRegion, line: 2},
 	{name: "zone id", creds: good, config: "[default]\nregion = use1-az1\n", rule: RuleInvalidRegion, line: 2},
 	{name: "upper-case region", creds: good, config: "[default]\nregion = US-EAST-1\n", rule: RuleInvalidRegion, line: 2},
+	{name: "secret in region", creds: good, config: "[default]\nregion = ${SECRET2}\n", rule: RuleInvalidRegion, line: 2},
 	{name: "region name in words", creds: good, config: "[default]\nregion = Ireland\n", rule: RuleInvalidRegion, line: 2},
 	{name: "sovereign cloud region is fine", creds: good, config: "[default]\nregion = eusc-de-east-1\n", rule: RuleInvalidRegion, absent: true},
 	{name: "new region is fine", creds: good, config: "[default]\nregion = ap-southeast-7\n", rule: RuleInvalidRegion, absent: true},
