@@ -74,8 +74,45 @@ func (l *linter) report(file string, line int, rule, fix, format string, args ..
 	}
 	l.diags = append(l.diags, Diagnostic{
 		Rule: rule, Severity: r.Severity, File: file, Line: line,
-		Message: fmt.Sprintf(format, args...), Fix: fix, Fixable: r.Fixable,
+		Message: scrub(fmt.Sprintf(format, args...)), Fix: scrub(fix), Fixable: r.Fixable,
 	})
+}
+
+// scrub is the last guard against printing a secret: any run of base64
+// characters that could hold a secret access key (40 to 44, random-looking)
+// or a session token (100 or more) is replaced by its redacted form,
+// wherever in the file it came from (a header, a profile name, a value).
+func scrub(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		j := i
+		for j < len(s) && (awskey.IsSecretByte(s[j]) || s[j] == '=') {
+			j++
+		}
+		if j == i {
+			b.WriteByte(s[i])
+			i++
+			continue
+		}
+		run := s[i:j]
+		// Paths and ARNs make long runs too, but rarely of 40 to 44
+		// characters (a secret, maybe with a stray character or padding).
+		if len(run) >= 100 || len(run) >= awskey.SecretLen && len(run) <= awskey.SecretLen+4 && hasRandomWindow(run) {
+			run = awskey.Redact(run)
+		}
+		b.WriteString(run)
+		i = j
+	}
+	return b.String()
+}
+
+func hasRandomWindow(run string) bool {
+	for k := 0; k+awskey.SecretLen <= len(run); k++ {
+		if awskey.LooksRandom(run[k : k+awskey.SecretLen]) {
+			return true
+		}
+	}
+	return false
 }
 
 func (l *linter) run() {

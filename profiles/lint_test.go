@@ -10,6 +10,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/credguard/credguard/internal/awskey"
 )
 
 // lintRuleCases has, for every rule, inputs that must trigger it at a line,
@@ -319,6 +321,18 @@ func FuzzLint(f *testing.F) {
 				}
 			}
 		}
+		// No secret-shaped run of the input may be echoed, whatever key
+		// (or none) it was written under.
+		input := string(creds) + "\n" + string(config)
+		for _, d := range ds {
+			text := d.Message + "\n" + d.Fix
+			for i := 0; i+awskey.SecretLen <= len(text); i++ {
+				w := text[i : i+awskey.SecretLen]
+				if looksLikeSecret(w) && awskey.LooksRandom(w) && strings.Contains(input, w) {
+					t.Fatalf("secret-shaped input echoed in %s", d)
+				}
+			}
+		}
 		// Any 40-character secret-shaped value after a secret key must not
 		// be echoed either.
 		for _, data := range [][]byte{creds, config} {
@@ -384,6 +398,21 @@ func TestProfileMissingHints(t *testing.T) {
 		i := slices.IndexFunc(ds, func(d Diagnostic) bool { return d.Rule == RuleProfileMissing })
 		if i < 0 || !strings.Contains(ds[i].Fix, tc.want) {
 			t.Errorf("%q: got\n%s\nwant a profile-missing fix containing %q", tc.creds, dump(ds), tc.want)
+		}
+	}
+}
+
+func TestScrub(t *testing.T) {
+	keys := testKeys()
+	for _, tc := range []struct{ in, want string }{
+		{"fix: close it: [" + keys["SECRET"] + "]", "fix: close it: [" + awskey.Redact(keys["SECRET"]) + "]"},
+		{"token " + keys["SESSION_TOKEN"], "token " + awskey.Redact(keys["SESSION_TOKEN"])},
+		{"repository at /home/ana/src/project", "repository at /home/ana/src/project"},
+		{"role_arn arn:aws:iam::123456789012:role/OrganizationAccountAccessRole", "role_arn arn:aws:iam::123456789012:role/OrganizationAccountAccessRole"},
+		{"key " + keys["KEY_ID"], "key " + keys["KEY_ID"]},
+	} {
+		if got := scrub(tc.in); got != tc.want {
+			t.Errorf("scrub(%q) = %q, want %q", tc.in, got, tc.want)
 		}
 	}
 }
