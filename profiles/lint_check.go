@@ -561,6 +561,15 @@ func (l *linter) checkProfiles() {
 		l.checkRole(p)
 		l.checkSSO(p)
 	}
+	if config != nil {
+		for _, s := range config.Sections[1:] {
+			if fs := strings.Fields(s.Name()); len(fs) == 2 && fs[0] == "sso-session" && s.Header.Closed {
+				if ln := s.Lookup("sso_region"); ln != nil {
+					l.checkRegion(Setting{Value: ln.Value, File: config, Line: ln}, "sso_region", "["+s.Name()+"]")
+				}
+			}
+		}
+	}
 	name := l.in.Profile
 	p := Effective(creds, config, name)
 	if p == nil {
@@ -869,22 +878,9 @@ var outputs = []string{"json", "text", "table", "yaml", "yaml-stream", "off"}
 
 // checkConfigValues checks region, output and duration_seconds.
 func (l *linter) checkConfigValues(p *Profile) {
-	if s, ok := p.Settings["region"]; ok {
-		v := cleanValue(s.Value)
-		switch {
-		case v == "":
-			l.report(s.File.Path, s.Line.Num, RuleInvalidRegion, "set a region such as us-east-1, or delete the line",
-				"region of profile %q is empty", p.Name)
-		case azRE.MatchString(v):
-			fix := "use the region name"
-			if m := azRE.FindStringSubmatch(v); m[1] != "" {
-				fix = fmt.Sprintf("use the region %s", m[1])
-			}
-			l.report(s.File.Path, s.Line.Num, RuleInvalidRegion, fix,
-				"region %q of profile %q is an availability zone, not a region", shown(v), p.Name)
-		case !regionRE.MatchString(v) && !globalRE.MatchString(v):
-			l.report(s.File.Path, s.Line.Num, RuleInvalidRegion, "use a region name such as us-east-1 (lower case)",
-				"region %q of profile %q is not a region name", shown(v), p.Name)
+	for _, key := range []string{"region", "sso_region"} {
+		if s, ok := p.Settings[key]; ok {
+			l.checkRegion(s, key, fmt.Sprintf("profile %q", p.Name))
 		}
 	}
 	if s, ok := p.Settings["output"]; ok {
@@ -900,6 +896,26 @@ func (l *linter) checkConfigValues(p *Profile) {
 			l.report(s.File.Path, s.Line.Num, RuleInvalidDuration, "use a whole number of seconds from 900 (15 minutes) to 43200 (12 hours)",
 				"duration_seconds %q of profile %q is not in 900-43200", shown(v), p.Name)
 		}
+	}
+}
+
+// checkRegion reports a region setting that is not a region name.
+func (l *linter) checkRegion(s Setting, key, owner string) {
+	v := cleanValue(s.Value)
+	switch {
+	case v == "":
+		l.report(s.File.Path, s.Line.Num, RuleInvalidRegion, "set a region such as us-east-1, or delete the line",
+			"%s of %s is empty", key, owner)
+	case azRE.MatchString(v):
+		fix := "use the region name"
+		if m := azRE.FindStringSubmatch(v); m[1] != "" {
+			fix = fmt.Sprintf("use the region %s", m[1])
+		}
+		l.report(s.File.Path, s.Line.Num, RuleInvalidRegion, fix,
+			"%s %q of %s is an availability zone, not a region", key, shown(v), owner)
+	case !regionRE.MatchString(v) && !globalRE.MatchString(v):
+		l.report(s.File.Path, s.Line.Num, RuleInvalidRegion, "use a region name such as us-east-1 (lower case)",
+			"%s %q of %s is not a region name", key, shown(v), owner)
 	}
 }
 

@@ -102,6 +102,8 @@ var lintRuleCases = []lintRuleCase{
 	{name: "zone id", creds: good, config: "[default]\nregion = use1-az1\n", rule: RuleInvalidRegion, line: 2},
 	{name: "upper-case region", creds: good, config: "[default]\nregion = US-EAST-1\n", rule: RuleInvalidRegion, line: 2},
 	{name: "secret in region", creds: good, config: "[default]\nregion = ${SECRET2}\n", rule: RuleInvalidRegion, line: 2},
+	{name: "sso region az", creds: good, config: "[profile s]\nsso_start_url = https://x\nsso_region = us-east-1b\nsso_account_id = 123456789012\nsso_role_name = R\n", rule: RuleInvalidRegion, line: 3},
+	{name: "sso-session region typo", creds: good, config: "[sso-session c]\nsso_start_url = https://x\nsso_region = useast-1\n", rule: RuleInvalidRegion, line: 3},
 	{name: "region name in words", creds: good, config: "[default]\nregion = Ireland\n", rule: RuleInvalidRegion, line: 2},
 	{name: "sovereign cloud region is fine", creds: good, config: "[default]\nregion = eusc-de-east-1\n", rule: RuleInvalidRegion, absent: true},
 	{name: "new region is fine", creds: good, config: "[default]\nregion = ap-southeast-7\n", rule: RuleInvalidRegion, absent: true},
