@@ -750,7 +750,13 @@ func (l *linter) checkKeys(p *Profile) {
 
 // nearMiss names a key in the profile that looks like a misspelling of want.
 func nearMiss(p *Profile, want string) string {
-	for k, s := range p.Settings {
+	names := make([]string, 0, len(p.Settings))
+	for k := range p.Settings {
+		names = append(names, k)
+	}
+	slices.Sort(names)
+	for _, k := range names {
+		s := p.Settings[k]
 		if k != want && (strings.Contains(k, "secret") == strings.Contains(want, "secret")) &&
 			(strings.HasPrefix(k, "aws_") || strings.Contains(k, "access")) && !strings.Contains(k, "token") && !strings.Contains(k, "session") {
 			if _, known := credentialKeys[k]; !known {
