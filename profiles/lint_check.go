@@ -587,6 +587,12 @@ func (l *linter) checkProfiles() {
 		return
 	}
 	l.checkChainCredentials(p)
+	if role, ok := p.Settings["role_arn"]; ok {
+		if m := roleARNRE.FindStringSubmatch(cleanValue(role.Value)); m != nil {
+			l.report(role.File.Path, role.Line.Num, RuleRoleAccount, "",
+				"profile %q assumes role %s in AWS account %s", name, m[3], m[2])
+		}
+	}
 }
 
 func (l *linter) fileOf(s *Section) string {
@@ -877,7 +883,7 @@ var (
 	azRE = regexp.MustCompile(`^([a-z]{2,4}(-[a-z]+)+-[0-9]{1,2})[a-z]$|^[a-z]{3,}[0-9]-az[0-9]+$`)
 	// globalRE matches the pseudo-regions of global endpoints (aws-global).
 	globalRE  = regexp.MustCompile(`^aws(-[a-z]+)*-global$`)
-	roleARNRE = regexp.MustCompile(`^arn:aws(-[a-z]+)*:iam::[0-9]{12}:role/[\w+=,.@/-]+$`)
+	roleARNRE = regexp.MustCompile(`^arn:aws(-[a-z]+)*:iam::([0-9]{12}):role/([\w+=,.@/-]+)$`)
 )
 
 var outputs = []string{"json", "text", "table", "yaml", "yaml-stream", "off"}

@@ -89,6 +89,7 @@ var lintRuleCases = []lintRuleCase{
 	{name: "temp without token", creds: "[default]\naws_access_key_id = ${TEMP_KEY_ID}\naws_secret_access_key = ${SECRET}\n", rule: RuleTemporaryKeyNoToken, line: 2},
 	{name: "stale token", creds: good + "aws_session_token = ${SESSION_TOKEN}\n", rule: RuleStaleSessionToken, line: 4},
 	{name: "account", creds: good, rule: RuleKeyAccount, line: 2},
+	{name: "role account", creds: good, config: "[default]\nrole_arn = arn:aws:iam::123456789012:role/Admin\nsource_profile = base\n[profile base]\nregion = us-east-1\n", rule: RuleRoleAccount, line: 2},
 	{name: "no account for old keys", creds: "[default]\naws_access_key_id = ${OLD_KEY_ID}\naws_secret_access_key = ${SECRET}\n", rule: RuleKeyAccount, absent: true},
 	{name: "profile prefix in credentials", creds: "[profile dev]\naws_access_key_id = ${KEY_ID}\naws_secret_access_key = ${SECRET}\n", rule: RuleProfilePrefixInCredentials, line: 1},
 	{name: "missing profile prefix", creds: good, config: "[dev]\nregion = us-east-1\n", rule: RuleMissingProfilePrefix, line: 1},
