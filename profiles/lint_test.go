@@ -419,3 +419,16 @@ func TestScrub(t *testing.T) {
 		}
 	}
 }
+
+func ExampleEffective() {
+	creds := Parse("credentials", []byte("[dev]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\n"))
+	config := Parse("config", []byte("[profile dev]\nregion = eu-west-1\naws_access_key_id = ignored\n"))
+	p := Effective(creds, config, "dev")
+	for _, k := range []string{"region", "aws_access_key_id"} {
+		s, _ := p.Get(k)
+		fmt.Printf("%s = %s (%s:%d)\n", k, s.Value, s.File.Path, s.Line.Num)
+	}
+	// Output:
+	// region = eu-west-1 (config:2)
+	// aws_access_key_id = AKIAIOSFODNN7EXAMPLE (credentials:2)
+}
