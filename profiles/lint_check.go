@@ -74,8 +74,45 @@ func (l *linter) report(file string, line int, rule, fix, format string, args ..
 	}
 	l.diags = append(l.diags, Diagnostic{
 		Rule: rule, Severity: r.Severity, File: file, Line: line,
-		Message: fmt.Sprintf(format, args...), Fix: fix, Fixable: r.Fixable,
+		Message: scrub(fmt.Sprintf(format, args...)), Fix: scrub(fix), Fixable: r.Fixable,
 	})
+}
+
+// scrub is the last guard against printing a secret: any run of base64
+// characters that could hold a secret access key (40 to 44, random-looking)
+// or a session token (100 or more) is replaced by its redacted form,
+// wherever in the file it came from (a header, a profile name, a value).
+func scrub(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		j := i
+		for j < len(s) && (awskey.IsSecretByte(s[j]) || s[j] == '=') {
+			j++
+		}
+		if j == i {
+			b.WriteByte(s[i])
+			i++
+			continue
+		}
+		run := s[i:j]
+		// Paths and ARNs make long runs too, but rarely of 40 to 44
+		// characters (a secret, maybe with a stray character or padding).
+		if len(run) >= 100 || len(run) >= awskey.SecretLen && len(run) <= awskey.SecretLen+4 && hasRandomWindow(run) {
+			run = awskey.Redact(run)
+		}
+		b.WriteString(run)
+		i = j
+	}
+	return b.String()
+}
+
+func hasRandomWindow(run string) bool {
+	for k := 0; k+awskey.SecretLen <= len(run); k++ {
+		if awskey.LooksRandom(run[k : k+awskey.SecretLen]) {
+			return true
+		}
+	}
+	return false
 }
 
 func (l *linter) run() {
@@ -421,10 +458,24 @@ func (l *linter) checkValue(path string, ln *Line, key string) {
 	}
 }
 
+// shown is a value from a file as messages may quote it: a value that could
+// be a key (a pasted secret on the wrong line) appears redacted.
+func shown(v string) string {
+	if len(v) > 64 || looksLikeSecret(v) || awskey.PrefixKind(v) != awskey.NotAKey && len(v) >= 16 {
+		return awskey.Redact(v)
+	}
+	for i := 0; i+awskey.SecretLen <= len(v); i++ {
+		if looksLikeSecret(v[i : i+awskey.SecretLen]) {
+			return awskey.Redact(v)
+		}
+	}
+	return v
+}
+
 // redactTail shows a comment unless the key holds a secret, where even the
 // comment may hold part of one.
 func redactTail(key, s string) string {
-	if key == "aws_secret_access_key" || key == "aws_session_token" || len(s) > 40 {
+	if _, cred := credentialKeys[key]; cred || len(s) > 40 {
 		return "# ..."
 	}
 	return strings.TrimSpace(s)
@@ -510,6 +561,15 @@ func (l *linter) checkProfiles() {
 		l.checkRole(p)
 		l.checkSSO(p)
 	}
+	if config != nil {
+		for _, s := range config.Sections[1:] {
+			if fs := strings.Fields(s.Name()); len(fs) == 2 && fs[0] == "sso-session" && s.Header.Closed {
+				if ln := s.Lookup("sso_region"); ln != nil {
+					l.checkRegion(Setting{Value: ln.Value, File: config, Line: ln}, "sso_region", "["+s.Name()+"]")
+				}
+			}
+		}
+	}
 	name := l.in.Profile
 	p := Effective(creds, config, name)
 	if p == nil {
@@ -527,6 +587,12 @@ func (l *linter) checkProfiles() {
 		return
 	}
 	l.checkChainCredentials(p)
+	if role, ok := p.Settings["role_arn"]; ok {
+		if m := roleARNRE.FindStringSubmatch(cleanValue(role.Value)); m != nil {
+			l.report(role.File.Path, role.Line.Num, RuleRoleAccount, "",
+				"profile %q assumes role %s in AWS account %s", name, m[3], m[2])
+		}
+	}
 }
 
 func (l *linter) fileOf(s *Section) string {
@@ -690,7 +756,13 @@ func (l *linter) checkKeys(p *Profile) {
 
 // nearMiss names a key in the profile that looks like a misspelling of want.
 func nearMiss(p *Profile, want string) string {
-	for k, s := range p.Settings {
+	names := make([]string, 0, len(p.Settings))
+	for k := range p.Settings {
+		names = append(names, k)
+	}
+	slices.Sort(names)
+	for _, k := range names {
+		s := p.Settings[k]
 		if k != want && (strings.Contains(k, "secret") == strings.Contains(want, "secret")) &&
 			(strings.HasPrefix(k, "aws_") || strings.Contains(k, "access")) && !strings.Contains(k, "token") && !strings.Contains(k, "session") {
 			if _, known := credentialKeys[k]; !known {
@@ -804,41 +876,29 @@ func secretShape(s string) string {
 }
 
 var (
-	// regionRE matches region names: us-east-1, us-gov-west-1, eu-isoe-west-1.
-	regionRE = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$`)
+	// regionRE matches region names: us-east-1, us-gov-west-1,
+	// eu-isoe-west-1, eusc-de-east-1 (the European Sovereign Cloud).
+	regionRE = regexp.MustCompile(`^[a-z]{2,4}(-[a-z]+)+-[0-9]{1,2}$`)
 	// azRE matches an availability zone (us-east-1a) or zone ID (use1-az1).
-	azRE = regexp.MustCompile(`^([a-z]{2}(-[a-z]+)+-[0-9]{1,2})[a-z]$|^[a-z]{3,}[0-9]-az[0-9]+$`)
+	azRE = regexp.MustCompile(`^([a-z]{2,4}(-[a-z]+)+-[0-9]{1,2})[a-z]$|^[a-z]{3,}[0-9]-az[0-9]+$`)
 	// globalRE matches the pseudo-regions of global endpoints (aws-global).
 	globalRE  = regexp.MustCompile(`^aws(-[a-z]+)*-global$`)
-	roleARNRE = regexp.MustCompile(`^arn:aws(-[a-z]+)*:iam::[0-9]{12}:role/[\w+=,.@/-]+$`)
+	roleARNRE = regexp.MustCompile(`^arn:aws(-[a-z]+)*:iam::([0-9]{12}):role/([\w+=,.@/-]+)$`)
 )
 
 var outputs = []string{"json", "text", "table", "yaml", "yaml-stream", "off"}
 
 // checkConfigValues checks region, output and duration_seconds.
 func (l *linter) checkConfigValues(p *Profile) {
-	if s, ok := p.Settings["region"]; ok {
-		v := cleanValue(s.Value)
-		switch {
-		case v == "":
-			l.report(s.File.Path, s.Line.Num, RuleInvalidRegion, "set a region such as us-east-1, or delete the line",
-				"region of profile %q is empty", p.Name)
-		case azRE.MatchString(v):
-			fix := "use the region name"
-			if m := azRE.FindStringSubmatch(v); m[1] != "" {
-				fix = fmt.Sprintf("use the region %s", m[1])
-			}
-			l.report(s.File.Path, s.Line.Num, RuleInvalidRegion, fix,
-				"region %q of profile %q is an availability zone, not a region", v, p.Name)
-		case !regionRE.MatchString(v) && !globalRE.MatchString(v):
-			l.report(s.File.Path, s.Line.Num, RuleInvalidRegion, "use a region name such as us-east-1 (lower case)",
-				"region %q of profile %q is not a region name", v, p.Name)
+	for _, key := range []string{"region", "sso_region"} {
+		if s, ok := p.Settings[key]; ok {
+			l.checkRegion(s, key, fmt.Sprintf("profile %q", p.Name))
 		}
 	}
 	if s, ok := p.Settings["output"]; ok {
 		if v := cleanValue(s.Value); !slices.Contains(outputs, v) {
 			l.report(s.File.Path, s.Line.Num, RuleInvalidOutput, "use one of "+strings.Join(outputs, ", "),
-				"output %q of profile %q is not one of %s", v, p.Name, strings.Join(outputs, ", "))
+				"output %q of profile %q is not one of %s", shown(v), p.Name, strings.Join(outputs, ", "))
 		}
 	}
 	if s, ok := p.Settings["duration_seconds"]; ok {
@@ -846,8 +906,28 @@ func (l *linter) checkConfigValues(p *Profile) {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 900 || n > 43200 {
 			l.report(s.File.Path, s.Line.Num, RuleInvalidDuration, "use a whole number of seconds from 900 (15 minutes) to 43200 (12 hours)",
-				"duration_seconds %q of profile %q is not in 900-43200", v, p.Name)
+				"duration_seconds %q of profile %q is not in 900-43200", shown(v), p.Name)
 		}
+	}
+}
+
+// checkRegion reports a region setting that is not a region name.
+func (l *linter) checkRegion(s Setting, key, owner string) {
+	v := cleanValue(s.Value)
+	switch {
+	case v == "":
+		l.report(s.File.Path, s.Line.Num, RuleInvalidRegion, "set a region such as us-east-1, or delete the line",
+			"%s of %s is empty", key, owner)
+	case azRE.MatchString(v):
+		fix := "use the region name"
+		if m := azRE.FindStringSubmatch(v); m[1] != "" {
+			fix = fmt.Sprintf("use the region %s", m[1])
+		}
+		l.report(s.File.Path, s.Line.Num, RuleInvalidRegion, fix,
+			"%s %q of %s is an availability zone, not a region", key, shown(v), owner)
+	case !regionRE.MatchString(v) && !globalRE.MatchString(v):
+		l.report(s.File.Path, s.Line.Num, RuleInvalidRegion, "use a region name such as us-east-1 (lower case)",
+			"%s %q of %s is not a region name", key, shown(v), owner)
 	}
 }
 
@@ -880,7 +960,7 @@ func (l *linter) checkRole(p *Profile) {
 		v := cleanValue(role.Value)
 		if !roleARNRE.MatchString(v) {
 			l.report(role.File.Path, role.Line.Num, RuleInvalidRoleARN, "use the role's ARN: arn:aws:iam::ACCOUNT:role/NAME",
-				"role_arn %q of profile %q is not an IAM role ARN", v, p.Name)
+				"role_arn %q of profile %q is not an IAM role ARN", shown(v), p.Name)
 		}
 		if !hasSrc && !hasCS && !hasWI {
 			l.report(role.File.Path, role.Line.Num, RuleRoleWithoutSource, "add source_profile = PROFILE (whose keys assume the role) or credential_source = Environment|Ec2InstanceMetadata|EcsContainer",
@@ -908,7 +988,7 @@ func (l *linter) checkRole(p *Profile) {
 				}
 			}
 			l.report(cs.File.Path, cs.Line.Num, RuleInvalidCredentialSource, fix,
-				"credential_source %q of profile %q is not Environment, Ec2InstanceMetadata or EcsContainer", v, p.Name)
+				"credential_source %q of profile %q is not Environment, Ec2InstanceMetadata or EcsContainer", shown(v), p.Name)
 		}
 	}
 	if hasSrc && hasRole {
@@ -931,13 +1011,19 @@ func (l *linter) checkSourceChain(p *Profile) {
 			return
 		}
 		next := cleanValue(s.Value)
-		if next == cur.Name && hasStaticKeys(cur) {
+		// Both SDKs stop at a source profile with static keys, and let the
+		// first profile name itself to keep a role and its keys together.
+		if cur != p && hasStaticKeys(cur) || next == cur.Name && hasStaticKeys(cur) {
 			return
 		}
 		if slices.Contains(visited, next) {
 			if cur == p || next == p.Name {
+				why := "neither SDK can get credentials"
+				if np := Effective(l.in.Credentials, l.in.Config, next); np != nil && hasStaticKeys(np) {
+					why = fmt.Sprintf("%s refuses the loop, %s stops at the keys of %q", botocore, goSDK, next)
+				}
 				l.report(s.File.Path, s.Line.Num, RuleSourceProfileCycle, "end the chain at a profile with keys (or credential_source)",
-					"source_profile chain loops: %s -> %s", strings.Join(visited, " -> "), next)
+					"source_profile chain loops: %s -> %s: %s", strings.Join(visited, " -> "), next, why)
 			}
 			return
 		}

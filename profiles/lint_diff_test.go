@@ -29,6 +29,9 @@ var fragments = []string{
 	"aws_access_key_id = ${KEY_ID}${CR}aws_secret_access_key = ${SECRET}",
 }
 
+// specials are characters the parsers treat differently, if at all.
+var specials = []string{" ", "\t", "#", ";", "=", ":", "\"", "'", "[", "]", "\v", "\f", "\u00a0", "\ufeff", "\x00", "\u200b", " #", " ;", "\\", "%"}
+
 type diffCase struct {
 	path  string
 	creds *File
@@ -58,6 +61,12 @@ func genDiffCases(t *testing.T, n int) ([]diffCase, map[string]string) {
 			} else {
 				lines = append(lines[:j], append([]string{frag}, lines[j:]...)...)
 			}
+		}
+		// Sometimes a stray character where it hurts most.
+		if r.IntN(3) == 0 {
+			j := r.IntN(len(lines))
+			k := r.IntN(len(lines[j]) + 1)
+			lines[j] = lines[j][:k] + specials[r.IntN(len(specials))] + lines[j][k:]
 		}
 		var b strings.Builder
 		for _, l := range lines {
@@ -138,7 +147,7 @@ func redactKeys(data []byte, keys map[string]string) string {
 			s = strings.ReplaceAll(s, v, "${"+k+"}")
 		}
 	}
-	return strings.ReplaceAll(s, "\r", "\\r")
+	return strings.Trim(fmt.Sprintf("%q", s), "\"")
 }
 
 // configFragments are settings of the profile under test ("target") in a
@@ -269,4 +278,52 @@ func TestLintDifferentialConfig(t *testing.T) {
 		t.Errorf("only %d SSO profiles among the generated configs that pass", sso)
 	}
 	t.Logf("%d distinct generated configs, %d without errors (%d SSO), loaded alike by both SDKs", len(seen), len(passed), sso)
+}
+
+// FuzzLintGoSDK is the differential property as a fuzz target: for any
+// credentials file in which Lint finds no error, the Go SDK resolves exactly
+// the keys Effective reports for profile default.
+func FuzzLintGoSDK(f *testing.F) {
+	keys := fakeKeys()
+	expand := func(s string) []byte { return []byte(os.Expand(s, func(k string) string { return keys[k] })) }
+	f.Add(expand("[default]\naws_access_key_id = ${KEY_ID}\naws_secret_access_key = ${SECRET}\n"))
+	f.Add(expand("[default]\r\naws_access_key_id=${TEMP_KEY_ID}\r\naws_secret_access_key: ${SECRET}\r\naws_session_token = ${SESSION_TOKEN}\r\n"))
+	f.Add(expand("# c\n[default] ; x\n  aws_access_key_id = ${KEY_ID}\n  aws_secret_access_key = ${SECRET}\n[dev]\nregion = us-east-1\n"))
+	for _, frag := range fragments {
+		f.Add(expand("[default]\naws_access_key_id = ${KEY_ID}\n" + frag + "\naws_secret_access_key = ${SECRET}\n"))
+	}
+	for _, k := range os.Environ() {
+		if name, _, _ := strings.Cut(k, "="); strings.HasPrefix(name, "AWS_") {
+			os.Unsetenv(name)
+		}
+	}
+	os.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+	dir := f.TempDir()
+	noConfig := filepath.Join(dir, "none")
+	ctx := context.Background()
+	f.Fuzz(func(t *testing.T, data []byte) {
+		path := filepath.Join(dir, "credentials")
+		creds := Parse(path, data)
+		if HasErrors(Lint(Input{Credentials: creds, CredentialsPath: path, ConfigPath: noConfig, SkipFileChecks: true})) {
+			return
+		}
+		if err := os.WriteFile(path, data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		p := Effective(creds, nil, "default")
+		id, _ := p.Get("aws_access_key_id")
+		sk, _ := p.Get("aws_secret_access_key")
+		tk, _ := p.Get("aws_session_token")
+		cfg, err := config.LoadDefaultConfig(ctx,
+			config.WithSharedCredentialsFiles([]string{path}),
+			config.WithSharedConfigFiles([]string{noConfig}),
+			config.WithRegion("us-east-1"))
+		if err != nil {
+			t.Fatalf("no lint error, but the Go SDK fails: %v\n%q", err, data)
+		}
+		got, err := cfg.Credentials.Retrieve(ctx)
+		if err != nil || got.AccessKeyID != cleanValue(id.Value) || got.SecretAccessKey != cleanValue(sk.Value) || got.SessionToken != cleanValue(tk.Value) {
+			t.Fatalf("no lint error, but the Go SDK resolves other keys (err %v)\n%q", err, data)
+		}
+	})
 }

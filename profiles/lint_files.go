@@ -2,6 +2,7 @@ package profiles
 
 import (
 	"context"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -54,10 +55,23 @@ func gitTracked(path string) (string, bool) {
 	dir, base := filepath.Split(abs)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	if err := exec.CommandContext(ctx, "git", "-C", dir, "ls-files", "--error-unmatch", "--", base).Run(); err != nil {
+	git := func(args ...string) *exec.Cmd {
+		cmd := exec.CommandContext(ctx, "git", append([]string{"-C", dir}, args...)...)
+		// Inside a hook, GIT_DIR and friends point at another repository:
+		// find the one that encloses the file.
+		for _, kv := range os.Environ() {
+			switch k, _, _ := strings.Cut(kv, "="); k {
+			case "GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_COMMON_DIR", "GIT_PREFIX":
+			default:
+				cmd.Env = append(cmd.Env, kv)
+			}
+		}
+		return cmd
+	}
+	if err := git("ls-files", "--error-unmatch", "--", base).Run(); err != nil {
 		return "", false // not tracked, not in a repository, or no git
 	}
-	out, err := exec.CommandContext(ctx, "git", "-C", dir, "rev-parse", "--show-toplevel").Output()
+	out, err := git("rev-parse", "--show-toplevel").Output()
 	if err != nil {
 		return dir, true
 	}

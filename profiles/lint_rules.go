@@ -40,6 +40,7 @@ const (
 	RuleTemporaryKeyNoToken    = "temporary-key-without-token"
 	RuleStaleSessionToken      = "stale-session-token" // warning
 	RuleKeyAccount             = "key-account"         // info: the account a key belongs to
+	RuleRoleAccount            = "role-account"        // info: the account of the chosen profile's role
 
 	// Credentials file headers.
 	RuleProfilePrefixInCredentials = "profile-prefix-in-credentials" // [profile x] in the credentials file
@@ -113,6 +114,7 @@ var ruleList = []Rule{
 	{RuleTemporaryKeyNoToken, Error, false, "a temporary ASIA key without aws_session_token"},
 	{RuleStaleSessionToken, Warning, true, "a long-term AKIA key with a leftover aws_session_token"},
 	{RuleKeyAccount, Info, false, "the AWS account a new-generation key ID belongs to"},
+	{RuleRoleAccount, Info, false, "the AWS account and role the chosen profile assumes"},
 	{RuleProfilePrefixInCredentials, Error, true, "[profile NAME] in the credentials file"},
 	{RuleMissingProfilePrefix, Error, true, "[NAME] in the config file where [profile NAME] is needed"},
 	{RuleBadProfileName, Error, false, "a profile name the SDKs read differently"},

@@ -10,6 +10,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/credguard/credguard/internal/awskey"
 )
 
 // lintRuleCases has, for every rule, inputs that must trigger it at a line,
@@ -51,6 +53,8 @@ var lintRuleCases = []lintRuleCase{
 	{name: "continuation", creds: good + "  more\n", rule: RuleContinuation, line: 4},
 	{name: "continuation after blank and comment", creds: good + "\n# c\n  more\n", rule: RuleContinuation, line: 6},
 	{name: "indented credential value", creds: "[default]\naws_access_key_id =\n  ${KEY_ID}\naws_secret_access_key = ${SECRET}\n", rule: RuleContinuation, line: 3},
+	{name: "form feed indents for botocore", creds: "[default]\naws_access_key_id = ${KEY_ID}\n\faws_secret_access_key = ${SECRET}\n", rule: RuleContinuation, line: 3},
+	{name: "nbsp indents for botocore", creds: "[default]\naws_access_key_id = ${KEY_ID}\n\u00a0aws_secret_access_key = ${SECRET}\n", rule: RuleContinuation, line: 3},
 	{name: "nested block is fine", creds: good, config: "[default]\ns3 =\n  addressing_style = path\n", rule: RuleContinuation, absent: true},
 	{name: "same indent is not continuation", creds: "[default]\n  aws_access_key_id = ${KEY_ID}\n  aws_secret_access_key = ${SECRET}\n", rule: RuleContinuation, absent: true},
 	{name: "quoted", creds: "[default]\naws_access_key_id = ${KEY_ID}\naws_secret_access_key = \"${SECRET}\"\n", rule: RuleQuotedValue, line: 3},
@@ -85,6 +89,7 @@ var lintRuleCases = []lintRuleCase{
 	{name: "temp without token", creds: "[default]\naws_access_key_id = ${TEMP_KEY_ID}\naws_secret_access_key = ${SECRET}\n", rule: RuleTemporaryKeyNoToken, line: 2},
 	{name: "stale token", creds: good + "aws_session_token = ${SESSION_TOKEN}\n", rule: RuleStaleSessionToken, line: 4},
 	{name: "account", creds: good, rule: RuleKeyAccount, line: 2},
+	{name: "role account", creds: good, config: "[default]\nrole_arn = arn:aws:iam::123456789012:role/Admin\nsource_profile = base\n[profile base]\nregion = us-east-1\n", rule: RuleRoleAccount, line: 2},
 	{name: "no account for old keys", creds: "[default]\naws_access_key_id = ${OLD_KEY_ID}\naws_secret_access_key = ${SECRET}\n", rule: RuleKeyAccount, absent: true},
 	{name: "profile prefix in credentials", creds: "[profile dev]\naws_access_key_id = ${KEY_ID}\naws_secret_access_key = ${SECRET}\n", rule: RuleProfilePrefixInCredentials, line: 1},
 	{name: "missing profile prefix", creds: good, config: "[dev]\nregion = us-east-1\n", rule: RuleMissingProfilePrefix, line: 1},
@@ -97,7 +102,11 @@ var lintRuleCases = []lintRuleCase{
 	{name: "az", creds: good, config: "[default]\nregion = eu-west-2b\n", rule: RuleInvalidRegion, line: 2},
 	{name: "zone id", creds: good, config: "[default]\nregion = use1-az1\n", rule: RuleInvalidRegion, line: 2},
 	{name: "upper-case region", creds: good, config: "[default]\nregion = US-EAST-1\n", rule: RuleInvalidRegion, line: 2},
+	{name: "secret in region", creds: good, config: "[default]\nregion = ${SECRET2}\n", rule: RuleInvalidRegion, line: 2},
+	{name: "sso region az", creds: good, config: "[profile s]\nsso_start_url = https://x\nsso_region = us-east-1b\nsso_account_id = 123456789012\nsso_role_name = R\n", rule: RuleInvalidRegion, line: 3},
+	{name: "sso-session region typo", creds: good, config: "[sso-session c]\nsso_start_url = https://x\nsso_region = useast-1\n", rule: RuleInvalidRegion, line: 3},
 	{name: "region name in words", creds: good, config: "[default]\nregion = Ireland\n", rule: RuleInvalidRegion, line: 2},
+	{name: "sovereign cloud region is fine", creds: good, config: "[default]\nregion = eusc-de-east-1\n", rule: RuleInvalidRegion, absent: true},
 	{name: "new region is fine", creds: good, config: "[default]\nregion = ap-southeast-7\n", rule: RuleInvalidRegion, absent: true},
 	{name: "role arn", creds: good, config: "[profile r]\nrole_arn = arn:aws:iam::12345:role/x\nsource_profile = default\n", rule: RuleInvalidRoleARN, line: 2},
 	{name: "role without source", creds: good, config: "[profile r]\nrole_arn = arn:aws:iam::123456789012:role/x\n", rule: RuleRoleWithoutSource, line: 2},
@@ -315,6 +324,18 @@ func FuzzLint(f *testing.F) {
 				}
 			}
 		}
+		// No secret-shaped run of the input may be echoed, whatever key
+		// (or none) it was written under.
+		input := string(creds) + "\n" + string(config)
+		for _, d := range ds {
+			text := d.Message + "\n" + d.Fix
+			for i := 0; i+awskey.SecretLen <= len(text); i++ {
+				w := text[i : i+awskey.SecretLen]
+				if looksLikeSecret(w) && awskey.LooksRandom(w) && strings.Contains(input, w) {
+					t.Fatalf("secret-shaped input echoed in %s", d)
+				}
+			}
+		}
 		// Any 40-character secret-shaped value after a secret key must not
 		// be echoed either.
 		for _, data := range [][]byte{creds, config} {
@@ -382,4 +403,32 @@ func TestProfileMissingHints(t *testing.T) {
 			t.Errorf("%q: got\n%s\nwant a profile-missing fix containing %q", tc.creds, dump(ds), tc.want)
 		}
 	}
+}
+
+func TestScrub(t *testing.T) {
+	keys := testKeys()
+	for _, tc := range []struct{ in, want string }{
+		{"fix: close it: [" + keys["SECRET"] + "]", "fix: close it: [" + awskey.Redact(keys["SECRET"]) + "]"},
+		{"token " + keys["SESSION_TOKEN"], "token " + awskey.Redact(keys["SESSION_TOKEN"])},
+		{"repository at /home/ana/src/project", "repository at /home/ana/src/project"},
+		{"role_arn arn:aws:iam::123456789012:role/OrganizationAccountAccessRole", "role_arn arn:aws:iam::123456789012:role/OrganizationAccountAccessRole"},
+		{"key " + keys["KEY_ID"], "key " + keys["KEY_ID"]},
+	} {
+		if got := scrub(tc.in); got != tc.want {
+			t.Errorf("scrub(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+func ExampleEffective() {
+	creds := Parse("credentials", []byte("[dev]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\n"))
+	config := Parse("config", []byte("[profile dev]\nregion = eu-west-1\naws_access_key_id = ignored\n"))
+	p := Effective(creds, config, "dev")
+	for _, k := range []string{"region", "aws_access_key_id"} {
+		s, _ := p.Get(k)
+		fmt.Printf("%s = %s (%s:%d)\n", k, s.Value, s.File.Path, s.Line.Num)
+	}
+	// Output:
+	// region = eu-west-1 (config:2)
+	// aws_access_key_id = AKIAIOSFODNN7EXAMPLE (credentials:2)
 }

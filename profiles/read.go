@@ -14,6 +14,8 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // LineKind classifies a line of an INI file.
@@ -47,7 +49,8 @@ type Line struct {
 	EOL  string   // "\n", "\r\n" or "" for a last line with no newline
 	Kind LineKind // what the line is
 
-	// Indent is the leading whitespace.
+	// Indent is the leading whitespace (any Unicode white space, as
+	// configparser sees it; the Go SDK counts only ' ' and '\t').
 	Indent string
 
 	// For Header lines: Name is the raw text between '[' and the last ']'
@@ -195,17 +198,17 @@ func Parse(path string, data []byte) *File {
 		}
 		l := &Line{Num: n, Raw: string(raw), EOL: eol, Offset: off}
 		classify(l, inSection && hasKey)
-		if l.Kind == Continuation && len(l.Indent) <= indentLevel {
+		if l.Kind == Continuation && indentWidth(l) <= indentLevel {
 			classify(l, false)
 		}
 		switch l.Kind {
 		case Header:
-			inSection, hasKey, indentLevel = true, false, len(l.Indent)
+			inSection, hasKey, indentLevel = true, false, indentWidth(l)
 		case KeyValue:
 			hasKey = hasKey || inSection
-			indentLevel = len(l.Indent)
+			indentLevel = indentWidth(l)
 		case Invalid:
-			indentLevel = len(l.Indent)
+			indentLevel = indentWidth(l)
 		}
 		consumed := len(raw) + len(eol)
 		rest = rest[consumed:]
@@ -221,14 +224,23 @@ func Parse(path string, data []byte) *File {
 	return f
 }
 
+// isSpace is whitespace as Python's str.strip and re's \s see it (what
+// configparser uses for blank lines, indentation and trimming): Unicode
+// white space plus the separators U+001C..U+001F. The Go SDK trims with
+// unicode.IsSpace too but indents only with ' ' and '\t'.
+func isSpace(r rune) bool { return unicode.IsSpace(r) || r >= 0x1c && r <= 0x1f }
+
+// indentWidth is the indentation in characters, as configparser counts it.
+func indentWidth(l *Line) int { return utf8.RuneCountInString(l.Indent) }
+
 // classify sets l's kind and fields. afterKey says an indented line may be
 // a continuation (the caller then checks the indentation levels).
 func classify(l *Line, afterKey bool) {
 	s := l.Raw
-	trimmed := strings.TrimLeft(s, " \t")
+	trimmed := strings.TrimLeftFunc(s, isSpace)
 	l.Indent = s[:len(s)-len(trimmed)]
 	switch {
-	case strings.TrimSpace(s) == "":
+	case trimmed == "":
 		l.Kind = Blank
 	case trimmed[0] == '#' || trimmed[0] == ';':
 		l.Kind = Comment
@@ -257,9 +269,9 @@ func classify(l *Line, afterKey bool) {
 		l.Key = trimmed[:i]
 		l.Delim = trimmed[i]
 		after := trimmed[i+1:]
-		v := strings.TrimLeft(after, " \t")
+		v := strings.TrimLeftFunc(after, isSpace)
 		l.ValueCol = len(l.Indent) + i + 1 + (len(after) - len(v)) + 1
-		l.Value = strings.TrimRight(v, " \t")
+		l.Value = strings.TrimRightFunc(v, isSpace)
 	}
 }
 
