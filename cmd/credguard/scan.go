@@ -231,6 +231,7 @@ func textMessage(f scan.Finding) string {
 	}
 	return msg
 }
+
 const remediation = `
 AWS credentials must not be committed. To fix:
   1. Treat the key as leaked: deactivate and rotate it in the IAM console
