@@ -622,18 +622,7 @@ func lintAfterInit(e *env, credsAt, configAt, profile profiles.Where) error {
 		Profile: profile.Value, ProfileSource: "--profile",
 		Env: os.Getenv,
 	})
-	n := 0
-	for _, d := range ds {
-		if d.Severity == profiles.Info {
-			continue
-		}
-		n++
-		fmt.Fprintf(e.stdout, "  lint: %s\n", d)
-		if d.Fix != "" {
-			fmt.Fprintf(e.stdout, "    fix: %s\n", d.Fix)
-		}
-	}
-	if n == 0 {
+	if printProblems(e.stdout, ds, "  lint: %s\n") == 0 {
 		fmt.Fprintf(e.stdout, "  lint         clean: profile %s works\n", profile.Value)
 	}
 	if profiles.HasErrors(ds) {

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 
 	"github.com/spf13/pflag"
@@ -163,22 +164,29 @@ func runLintFix(ctx context.Context, e *env, args []string) error {
 	}
 	// What is left needs the user.
 	ds := lintWith(creds, config, false)
-	left := 0
-	for _, d := range ds {
-		if d.Severity == profiles.Info {
-			continue
-		}
-		left++
-		fmt.Fprintf(e.stdout, "%s (not fixed: needs you)\n", d)
-		if d.Fix != "" {
-			fmt.Fprintf(e.stdout, "    fix: %s\n", d.Fix)
-		}
-	}
-	if left == 0 {
+	if printProblems(e.stdout, ds, "%s (not fixed: needs you)\n") == 0 {
 		fmt.Fprintf(e.stdout, "no problems left: profile %s works\n", profileAt.Value)
 	}
 	if profiles.HasErrors(ds) {
 		return errFindings
 	}
 	return nil
+}
+
+// printProblems prints the warnings and errors among ds, each through format
+// (which takes the diagnostic) and followed by its fix, and returns how many
+// it printed. Info diagnostics are left out.
+func printProblems(w io.Writer, ds []profiles.Diagnostic, format string) int {
+	n := 0
+	for _, d := range ds {
+		if d.Severity == profiles.Info {
+			continue
+		}
+		n++
+		fmt.Fprintf(w, format, d)
+		if d.Fix != "" {
+			fmt.Fprintf(w, "    fix: %s\n", d.Fix)
+		}
+	}
+	return n
 }
