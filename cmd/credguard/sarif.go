@@ -135,6 +135,18 @@ func rule(id, name, short, full string) sarifRule {
 	}
 }
 
+// ruleName makes a SARIF rule name (human-readable, unlike the ID) from a
+// rule ID: aws-session-token becomes AwsSessionToken.
+func ruleName(id string) string {
+	var b strings.Builder
+	for _, w := range strings.Split(id, "-") {
+		if w != "" {
+			b.WriteString(strings.ToUpper(w[:1]) + w[1:])
+		}
+	}
+	return b.String()
+}
+
 // sarifURI turns a finding's file into a URI reference: relative paths
 // against %SRCROOT% (the repository root), absolute ones as file URIs, with
 // every path element percent-encoded.
@@ -155,13 +167,23 @@ func sarifURI(file string) sarifArtifactLoc {
 	return sarifArtifactLoc{URI: strings.TrimPrefix(p, "./"), URIBaseID: "%SRCROOT%"}
 }
 
+// sarifVersion is the tool version as SARIF consumers compare it: starting
+// with a number ("(devel)" builds become 0.0.0-devel).
+func sarifVersion() string {
+	v := strings.TrimPrefix(version(), "v")
+	if v == "" || v[0] < '0' || v[0] > '9' {
+		return "0.0.0-devel"
+	}
+	return v
+}
+
 func writeSARIF(w io.Writer, res *scan.Result) error {
 	index := map[string]int{}
 	for i, r := range sarifRules {
 		index[r.ID] = i
 	}
 	run := sarifRun{
-		Tool:        sarifTool{Driver: sarifDriver{Name: "credguard", InformationURI: "https://github.com/credguard/credguard", Version: version(), Rules: sarifRules}},
+		Tool:        sarifTool{Driver: sarifDriver{Name: "credguard", InformationURI: "https://github.com/credguard/credguard", Version: sarifVersion(), Rules: sarifRules}},
 		Invocations: []sarifInvocation{{ExecutionSuccessful: len(res.Skipped) == 0}},
 		Results:     []sarifResult{},
 	}
@@ -194,7 +216,7 @@ func writeSARIF(w io.Writer, res *scan.Result) error {
 			// A rule this writer does not know yet: describe it minimally.
 			i = len(run.Tool.Driver.Rules)
 			index[f.Rule] = i
-			run.Tool.Driver.Rules = append(run.Tool.Driver.Rules, rule(f.Rule, f.Rule, f.Message, f.Message))
+			run.Tool.Driver.Rules = append(run.Tool.Driver.Rules, rule(f.Rule, ruleName(f.Rule), f.Message, f.Message))
 		}
 		msg := f.Message + " " + f.Redacted
 		if f.AccountID != "" {

@@ -249,5 +249,5 @@ AWS credentials must not be committed. To fix:
   2. Remove it from the change: edit the file, or 'git restore --staged FILE'.
      Load credentials from the environment or ~/.aws/credentials instead.
   3. A deliberate, fake fixture? Put 'credguard:allow' on its line, or add
-     its fingerprint to .credguard.ini ([allow] fingerprints).
+     its fingerprint to .credguard.ini ([allow] fingerprint = ...).
 `
