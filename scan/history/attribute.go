@@ -41,6 +41,7 @@ type attributor struct {
 	inv      *inventory
 	det      *scan.Detector
 	interest map[plumbing.Hash]bool // blobs with findings
+	walked   map[plumbing.Hash]bool // trees walkTrees read: true if worth reading again
 	trees    map[plumbing.Hash]*summary
 	found    map[hit][]scan.Finding
 	prints   map[plumbing.Hash]map[string]scan.Finding // per root tree: fingerprint -> first finding
@@ -49,6 +50,9 @@ type attributor struct {
 func (a *attributor) tree(h plumbing.Hash) *summary {
 	if s, ok := a.trees[h]; ok {
 		return s
+	}
+	if marked, ok := a.walked[h]; ok && !marked {
+		return empty
 	}
 	typ, raw, err := a.s.read(h)
 	var entries []treeEntry

@@ -130,8 +130,18 @@ func Scan(ctx context.Context, dir string, det *scan.Detector, opts Options) (*s
 	if err != nil {
 		return nil, err
 	}
+	inv.index()
 	tracef("confirm: %d blobs with findings %v", len(interest), interest)
-	a := &attributor{s: st2, inv: inv, det: det, interest: interest,
+	roots := make([]plumbing.Hash, 0, len(order))
+	for _, c := range order {
+		roots = append(roots, c.tree)
+	}
+	walked, err := walkTrees(inv, roots, interest, opts.Workers)
+	if err != nil {
+		return nil, err
+	}
+	tracef("walk: %d trees", len(walked))
+	a := &attributor{s: st2, inv: inv, det: det, interest: interest, walked: walked,
 		trees: map[plumbing.Hash]*summary{}, found: map[hit][]scan.Finding{}, prints: map[plumbing.Hash]map[string]scan.Finding{}}
 	a.attribute(order, l, res)
 	tracef("attribute: %d trees", len(a.trees))

@@ -42,24 +42,27 @@ type inventory struct {
 	objectsDir string
 	loose      map[plumbing.Hash]bool
 	blobs      map[plumbing.Hash]blobState // hot or unreadable blobs only
+	table      *objTable                   // every object present, flagging those in blobs
 	present    map[plumbing.Hash]struct{}  // built on first use by has
 	count      int
 }
 
-func (inv *inventory) has(h plumbing.Hash) bool {
-	if inv.present == nil {
-		inv.present = make(map[plumbing.Hash]struct{}, inv.count)
-		for _, d := range inv.data {
-			for i := range d.entries {
-				inv.present[d.entries[i].hash] = struct{}{}
-			}
-		}
-		for h := range inv.loose {
-			inv.present[h] = struct{}{}
+func (inv *inventory) has(h plumbing.Hash) bool { return inv.table.get(h)&objPresent != 0 }
+
+// index builds the table of present objects, flagging those in blobs.
+func (inv *inventory) index() {
+	inv.table = newObjTable(inv.count)
+	for _, d := range inv.data {
+		for i := range d.entries {
+			inv.table.set(d.entries[i].hash, objPresent)
 		}
 	}
-	_, ok := inv.present[h]
-	return ok
+	for h := range inv.loose {
+		inv.table.set(h, objPresent)
+	}
+	for h := range inv.blobs {
+		inv.table.set(h, objFlagged)
+	}
 }
 
 // packEntry is one object of a pack, in offset order.

@@ -41,10 +41,16 @@ func (f flags) candidate() bool {
 	return f&flagKey != 0 || f&(flagLabel|flagValue) == flagLabel|flagValue
 }
 
-// runMin is the shortest base64 run counted as a possible value; edgeRunMin
-// applies to a run touching a copy border, whose rest may come from the base.
+// A secret access key is exactly 40 base64 characters (30 random bytes, no
+// padding) between bytes that are not base64; a session token is hundreds,
+// possibly URL-encoded. So a value is a run of exactly secretLen secret bytes
+// or at least tokenMin token bytes, mixing upper case, lower case and digits
+// (as random base64 all but always does, and as awskey.LooksRandom demands).
+// A run touching a copy border may continue in copied bytes: there any run
+// of edgeRunMin or more counts.
 const (
-	runMin     = 32
+	secretLen  = 40
+	tokenMin   = 100
 	edgeRunMin = 12
 )
 
@@ -150,7 +156,9 @@ func (p *prefilter) hasLabel(b []byte, before, after bool) bool {
 	return false
 }
 
-// class marks the bytes of base64 (and '%' of URL-encoded base64) by kind.
+// class marks the bytes of base64 by kind: 1 upper, 2 lower, 4 digit, 8
+// '+' and '/', 16 the bytes only tokens hold ('=' padding, '%' of URL
+// encoding).
 var class = func() (t [256]uint8) {
 	for c := 'A'; c <= 'Z'; c++ {
 		t[c] = 1
@@ -161,38 +169,59 @@ var class = func() (t [256]uint8) {
 	for c := '0'; c <= '9'; c++ {
 		t[c] = 4
 	}
-	t['+'], t['/'], t['='], t['%'] = 8, 8, 8, 8
+	t['+'], t['/'] = 8, 8
+	t['='], t['%'] = 16, 16
 	return t
 }()
 
-// randomRun reports whether b has a run of base64 bytes long enough for a
-// secret that looks random: it mixes upper case, lower case and digits, and
-// switches between kinds of byte often (random base64 does at about 0.65 of
-// positions, so 0.4 leaves a wide margin; words, identifiers and paths switch
-// at a word's boundaries only). Runs touching a copied border count from
-// edgeRunMin.
+// randomRun reports whether b holds a value: see secretLen. Runs are
+// measured over token bytes; a run of exactly secretLen with no token-only
+// byte is a secret's shape.
 func randomRun(b []byte, copyBefore, copyAfter bool) bool {
-	start, switches := 0, 0
-	var mix, prev uint8
+	start := 0
+	var mix uint8
 	for i := 0; i <= len(b); i++ {
 		var c uint8
 		if i < len(b) {
 			c = class[b[i]]
 		}
 		if c != 0 {
-			if c != prev && prev != 0 {
-				switches++
-			}
 			mix |= c
-			prev = c
 			continue
 		}
-		if n := i - start; n >= edgeRunMin && mix&7 == 7 && switches*5 >= n*2 {
-			if n >= runMin || copyBefore && start == 0 || copyAfter && i == len(b) {
+		if n := i - start; n >= edgeRunMin && mix&7 == 7 {
+			switch {
+			case n >= tokenMin, copyBefore && start == 0, copyAfter && i == len(b):
+				return true
+			case n >= secretLen && mix&16 == 0:
+				// The 40 may sit inside a longer run of secret bytes only
+				// if the run is exactly 40: anything longer is not one
+				// secret. A run mixing in '=' or '%' may hold a 40 between
+				// them.
+				if n == secretLen {
+					return true
+				}
+			case n >= secretLen && hasSecretSpan(b[start:i]):
 				return true
 			}
 		}
-		start, mix, prev, switches = i+1, 0, 0, 0
+		start, mix = i+1, 0
+	}
+	return false
+}
+
+// hasSecretSpan looks inside a run holding token-only bytes for exactly
+// secretLen secret bytes between them.
+func hasSecretSpan(run []byte) bool {
+	start := 0
+	for i := 0; i <= len(run); i++ {
+		if i < len(run) && class[run[i]]&16 == 0 {
+			continue
+		}
+		if i-start == secretLen {
+			return true
+		}
+		start = i + 1
 	}
 	return false
 }
