@@ -23,7 +23,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"sort"
 	"strings"
 	"sync"
 
@@ -204,7 +203,7 @@ func confirm(ctx context.Context, inv *inventory, pf *prefilter, det *scan.Detec
 				break
 			}
 			e := &d.entries[i]
-			if e.typ != objBlob || e.err != "" || !e.fl.candidate() {
+			if e.typ != objBlob || e.err != "" || !e.fl.maybe() {
 				continue
 			}
 			mu.Lock()
@@ -213,7 +212,8 @@ func confirm(ctx context.Context, inv *inventory, pf *prefilter, det *scan.Detec
 			if !state.hot {
 				continue // too large, or unreadable
 			}
-			if (e.kind == objOfsDelta || e.kind == objRefDelta) && !e.own.candidate() && !rf.refine(p, i).flags().candidate() {
+			isDelta := e.kind == objOfsDelta || e.kind == objRefDelta
+			if !isDelta && !e.fl.candidate() || isDelta && !e.own.candidate() && !rf.refine(p, i).flags().candidate() {
 				continue
 			}
 			_, content, err := st.entry(p, i, 0)
@@ -222,11 +222,7 @@ func confirm(ctx context.Context, inv *inventory, pf *prefilter, det *scan.Detec
 				continue
 			}
 			rebuilt++
-			exact := &refined{spans: pf.spans(content, 0, false, false, nil), label: pf.hasLabel(content, false, false)}
-			for _, s := range exact.spans {
-				exact.maxLen = max(exact.maxLen, s.end-s.start)
-			}
-			sort.Slice(exact.spans, func(a, b int) bool { return exact.spans[a].start < exact.spans[b].start })
+			exact := newRefined(pf.spans(content, 0, false, false, true, nil), int64(len(content)))
 			rf.memo[e] = exact
 			if exact.flags().candidate() {
 				jobs <- job{e.hash, content}

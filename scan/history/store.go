@@ -173,14 +173,7 @@ func rawTail(raw []byte, kind int) []byte {
 }
 
 func inflateInto(r *packReader, z, out []byte) error {
-	r.br.Reset(z)
-	if r.zr == nil {
-		zr, err := zlib.NewReader(&r.br)
-		if err != nil {
-			return err
-		}
-		r.zr = zr
-	} else if err := r.zr.(zlib.Resetter).Reset(&r.br, nil); err != nil {
+	if err := r.reset(z); err != nil {
 		return err
 	}
 	_, err := io.ReadFull(r.zr, out)
