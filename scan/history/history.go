@@ -114,8 +114,8 @@ func Scan(ctx context.Context, dir string, det *scan.Detector, opts Options) (*s
 		}
 		order = l.ancestors(include, stop)
 	}
-	for h := range l.missing {
-		res.Skipped = append(res.Skipped, scan.Skipped{Commit: h.String(), Reason: "commit is missing (damaged repository?)"})
+	for h, why := range l.missing {
+		res.Skipped = append(res.Skipped, scan.Skipped{Commit: h.String(), Reason: why})
 	}
 	for h := range l.hitShallow {
 		res.Notes = append(res.Notes, fmt.Sprintf("shallow clone: history stops at commit %s (its parents are not in this clone)", h))
@@ -130,7 +130,6 @@ func Scan(ctx context.Context, dir string, det *scan.Detector, opts Options) (*s
 	if err != nil {
 		return nil, err
 	}
-	inv.index()
 	tracef("confirm: %d blobs with findings %v", len(interest), interest)
 	roots := make([]plumbing.Hash, 0, len(order))
 	for _, c := range order {
@@ -194,6 +193,7 @@ func confirm(ctx context.Context, inv *inventory, pf *prefilter, det *scan.Detec
 	fail := func(h plumbing.Hash, err error) {
 		mu.Lock()
 		inv.blobs[h] = blobState{reason: "cannot read blob: " + err.Error()}
+		inv.table.set(h, objFlagged)
 		mu.Unlock()
 	}
 	rebuilt := 0

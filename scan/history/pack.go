@@ -173,6 +173,7 @@ func objectPass(ctx context.Context, objectsDir string, pf *prefilter, workers i
 			}
 		}
 	}
+	inv.index()
 	return inv, nil
 }
 
@@ -445,7 +446,10 @@ func (r *packReader) inflate(z []byte, size int64) ([]byte, error) {
 		return r.out, nil
 	}
 	buf := bytes.NewBuffer(r.out[:0])
-	if _, err := io.Copy(buf, r.zr); err != nil {
+	if n, err := io.Copy(buf, io.LimitReader(r.zr, maxObject+1)); err != nil || n > maxObject {
+		if err == nil {
+			err = errors.New("object too large")
+		}
 		return nil, err
 	}
 	r.out = buf.Bytes()
@@ -499,8 +503,8 @@ func ofsDeltaOffset(b []byte) (int64, int) {
 	off := int64(c & 0x7f)
 	n := 1
 	for c&0x80 != 0 {
-		if n >= len(b) || n > 9 {
-			return 0, 0
+		if n >= len(b) || off >= 1<<48 {
+			return 0, 0 // truncated, or past any pack's size
 		}
 		c = b[n]
 		n++

@@ -125,6 +125,9 @@ func (rf *refiner) follow(p int, e *packEntry, rb *refined) *refined {
 		return nil
 	}
 	z := rawTail(raw, kind)
+	if size > maxObject {
+		return nil
+	}
 	if int64(cap(rf.delta)) < size {
 		rf.delta = make([]byte, size)
 	}
