@@ -88,7 +88,7 @@ func Scan(ctx context.Context, dir string, det *scan.Detector, opts Options) (*s
 		return nil, fmt.Errorf("cannot read objects: %w", err)
 	}
 	tracef("object pass: %d objects, %d blobs to confirm", inv.count, len(inv.blobs))
-	st2, err := newStore(inv, cacheBudget)
+	st2, err := newStore(inv, cacheBudget/8) // commits and a few trees: rarely deltas
 	if err != nil {
 		return nil, err
 	}
@@ -322,7 +322,7 @@ func confirm(ctx context.Context, inv *inventory, pf *prefilter, det *scan.Detec
 var tracef = func(format string, args ...any) {}
 
 // cacheBudget bounds the delta bases kept in memory while reading objects.
-const cacheBudget = 64 << 20
+const cacheBudget = 32 << 20
 
 // commonDir follows a linked worktree's commondir file to the repository
 // that holds the objects.
