@@ -7,13 +7,20 @@
 // resolution) does.
 //
 // The scan does not diff commits. It reads every object in the repository
-// once, straight from the pack files: whole blobs are tested with a cheap
-// prefilter, and deltas only on the bytes they insert, inheriting what their
-// base holds (see prefilter). Only the few blobs that pass are read in full
-// and given to the detector, and only those are traced to commits, by walking
-// each distinct tree once. Objects that cannot be read (missing from a
-// partial clone or a damaged repository, too large) are reported in
-// Result.Skipped; where a shallow history stops is said in Result.Notes.
+// once, straight from the pack files (go-git's index reader locates them; the
+// pack entries are inflated here, on all cores): whole blobs are tested with
+// a cheap prefilter, and deltas only on the bytes they insert, carrying what
+// their base holds through their copy instructions (see prefilter and
+// refiner). Only the few blobs that may hold a credential are rebuilt and
+// given to the detector, and only those are traced to commits, after one
+// parallel walk of each distinct tree that also proves every blob is
+// present. Objects that cannot be read (missing from a partial clone or a
+// damaged repository, too large) are reported in Result.Skipped; where a
+// shallow history stops is said in Result.Notes.
+//
+// The detector's findings are assumed not to depend on the path it is given
+// (blobs are confirmed once, without a path, and scanned again with their
+// path when reported).
 package history
 
 import (
