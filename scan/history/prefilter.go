@@ -27,7 +27,8 @@ import (
 // detector's MayContain is a whole-content test and cannot be applied to
 // pieces: a label may sit in bytes a delta copies from its base.)
 type prefilter struct {
-	keys   [][]byte // case-sensitive literals for flagKey
+	keys   [][]byte // case-sensitive literals for flagKey: key ID prefixes, then token marks
+	ids    int      // how many of keys are key ID prefixes
 	known  [][]byte
 	labels [][]byte
 }
@@ -84,6 +85,7 @@ func newPrefilter(known []string) *prefilter {
 	for _, s := range awskey.CredentialPrefixes() {
 		p.keys = append(p.keys, []byte(s))
 	}
+	p.ids = len(p.keys)
 	for _, s := range stsMarks {
 		p.keys = append(p.keys, []byte(s))
 	}
@@ -104,8 +106,8 @@ func newPrefilter(known []string) *prefilter {
 // with its start (two bytes or more), counts as holding it.
 func (p *prefilter) scan(b []byte, copyBefore, copyAfter bool) flags {
 	var f flags
-	for _, lit := range p.keys {
-		if bytes.Contains(b, lit) || straddlesKey(b, lit, copyBefore) {
+	for k, lit := range p.keys {
+		if bytes.Contains(b, lit) || straddlesKey(b, lit, k < p.ids, copyBefore) {
 			f |= flagKey
 			break
 		}
@@ -152,7 +154,8 @@ func (p *prefilter) spans(b []byte, at int64, copyBefore, copyAfter, whole bool,
 			}
 		}
 	}
-	lits(p.keys, func(lit []byte) bool { return straddlesKey(b, lit, copyBefore) })
+	lits(p.keys[:p.ids], func(lit []byte) bool { return straddlesKey(b, lit, true, copyBefore) })
+	lits(p.keys[p.ids:], func(lit []byte) bool { return straddlesKey(b, lit, false, copyBefore) })
 	lits(p.known, func(lit []byte) bool { return straddles(b, lit, copyBefore, copyAfter) })
 	valueRuns(b, copyBefore, copyAfter, func(s, e int) bool {
 		kind := flagValue
@@ -184,11 +187,10 @@ func straddles(b, lit []byte, before, after bool) bool {
 // holds them and carries flagKey itself. The copied part of a literal is
 // what matched the base by chance, so at most 8 bytes: at least the last 4
 // bytes of a long mark are inserted (all of a key ID prefix but 1 to 3).
-func straddlesKey(b, lit []byte, before bool) bool {
+func straddlesKey(b, lit []byte, isID, before bool) bool {
 	if !before {
 		return false
 	}
-	isID := len(lit) == 4 && awskey.PrefixKind(string(lit)) != awskey.NotAKey
 	for k := 1; k <= len(lit)-2; k++ {
 		if !isID && len(lit)-k < 4 {
 			break
