@@ -203,7 +203,9 @@ func straddlesKey(b, lit []byte, isID, before bool) bool {
 		for n < len(rest) && n < 16 && (isID && awskey.IsBase32(rest[n]) || !isID && class[rest[n]] != 0) {
 			n++
 		}
-		if n == 16 || n == len(rest) {
+		// The tail may end the run and go on in copied bytes, but only by
+		// the few bytes a copy can match by chance.
+		if n == 16 || n == len(rest) && n >= 8 {
 			return true
 		}
 	}

@@ -147,12 +147,16 @@ func TestPrefilterSoundThroughDeltas(t *testing.T) {
 		// that inserts the label next to a copied bare value.
 		// (git prefers the larger blob as the base: the bare one is.)
 		pair := []string{fmt.Sprintf("version %d", v), filler(200), "value = " + bare, filler(200)}
-		switch v % 3 {
+		switch v % 4 {
 		case 1:
 			pair[2] = "aws_secret_access_key\n" + pair[2]
 		case 2:
 			pair[2] = "Token " + pair[2]
+		case 3:
+			// A deletion that joins two halves of a label.
+			pair[2] = "a fairly long line of prose that ends with secret and goes on with more prose here: " + pair[2]
 		default:
+			pair[2] = "a fairly long line of prose that ends with sec\n" + filler(3) + "ret and goes on with more prose here: " + pair[2]
 			pair = append(pair, filler(100))
 		}
 		r.write("pair.txt", strings.Join(pair, "\n"))

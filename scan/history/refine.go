@@ -1,6 +1,7 @@
 package history
 
 import (
+	"bytes"
 	"os"
 	"sort"
 )
@@ -135,58 +136,101 @@ func (rf *refiner) follow(p int, e *packEntry, rb *refined) *refined {
 	if err := inflateInto(&rf.r, z, d); err != nil {
 		return nil
 	}
-	var spans []span
-	var run, runBuf []byte
-	var runAt, t int64
-	inBuf, copied := false, false
-	flush := func(copyAfter bool) {
-		if len(run) > 0 {
-			spans = rf.pf.spans(run, runAt, copied, copyAfter, false, spans)
-		}
-		run, inBuf = nil, false
-	}
+	// First the instructions, consecutive inserts joined (git splits long
+	// ones into 127-byte pieces); then the spans.
+	var ops []deltaOp
+	var t int64
 	err = walkDelta(d, func(off, cn int64, ins []byte) {
 		if ins == nil {
-			flush(true)
-			copied = true
-			// Base spans overlapping [off, off+cn), moved to t.
-			lo := sort.Search(len(rb.spans), func(j int) bool { return rb.spans[j].start >= off-rb.maxLen })
-			for _, s := range rb.spans[lo:] {
-				if s.start >= off+cn {
-					break
-				}
-				a, b := max(s.start, off), min(s.end, off+cn)
-				if a >= b {
-					continue
-				}
-				kind := s.kind
-				if kind == flagBare && !keepsSurroundings(s, off, cn, t, rb.size, e.size) {
-					// A label may now be near: inserted, or brought by
-					// another copy.
-					kind = flagValue
-				}
-				spans = append(spans, span{a - off + t, b - off + t, kind})
-			}
+			ops = append(ops, deltaOp{t: t, n: cn, off: off})
 			t += cn
 			return
 		}
-		switch {
-		case len(run) == 0:
-			run, runAt = ins, t
-		case !inBuf:
-			runBuf = append(append(runBuf[:0], run...), ins...)
-			run, inBuf = runBuf, true
-		default:
-			runBuf = append(runBuf, ins...)
-			run = runBuf
+		if k := len(ops) - 1; k >= 0 && ops[k].off < 0 {
+			ops[k].ins = append(ops[k].ins[:len(ops[k].ins):len(ops[k].ins)], ins...)
+			ops[k].n += int64(len(ins))
+		} else {
+			ops = append(ops, deltaOp{t: t, n: int64(len(ins)), off: -1, ins: ins})
 		}
 		t += int64(len(ins))
 	})
-	if err != nil {
+	if err != nil || t != e.size {
 		return nil
 	}
-	flush(false)
+	var spans []span
+	for k, op := range ops {
+		if op.off < 0 {
+			before, after := k > 0, k < len(ops)-1 // neighbours are copies
+			spans = rf.pf.spans(op.ins, op.t, before, after, false, spans)
+			continue
+		}
+		// Base spans overlapping the copied range, moved to the target.
+		lo := sort.Search(len(rb.spans), func(j int) bool { return rb.spans[j].start >= op.off-rb.maxLen })
+		for _, s := range rb.spans[lo:] {
+			if s.start >= op.off+op.n {
+				break
+			}
+			a, b := max(s.start, op.off), min(s.end, op.off+op.n)
+			if a >= b {
+				continue
+			}
+			kind := s.kind
+			if kind == flagBare && (a != s.start || b != s.end || !rf.stillBare(ops, k, s, a-op.off+op.t, b-op.off+op.t, rb.size, e.size)) {
+				kind = flagValue // a label may now be near
+			}
+			spans = append(spans, span{a - op.off + op.t, b - op.off + op.t, kind})
+		}
+	}
 	return newRefined(spans, t)
+}
+
+// deltaOp is one delta instruction: a copy of n bytes from base offset off
+// to target offset t, or (off < 0) an insert of ins.
+type deltaOp struct {
+	t, n, off int64
+	ins       []byte
+}
+
+// stillBare reports whether a bare value, copied whole by ops[k] to target
+// [ts, te), still has no label within labelWindow. It does when the bytes
+// around it are the base's own surroundings of the value (label-free, as the
+// value was bare there) in their order, with nothing deleted (a deletion
+// could join "sec" and "ret"), and inserted bytes that hold no label word
+// and neither start nor end with part of one (copied bytes next to them
+// could complete it).
+func (rf *refiner) stillBare(ops []deltaOp, k int, s span, ts, te, baseSize, targetSize int64) bool {
+	lo, hi := max(0, ts-labelWindow), min(targetSize, te+labelWindow)
+	baseLo, baseHi := max(0, s.start-labelWindow), min(baseSize, s.end+labelWindow)
+	next := int64(-1) // where the next copy must start in the base
+	j := sort.Search(len(ops), func(j int) bool { return ops[j].t+ops[j].n > lo })
+	for ; j < len(ops) && ops[j].t < hi; j++ {
+		op := ops[j]
+		if op.off >= 0 {
+			a, b := max(op.t, lo), min(op.t+op.n, hi)
+			if next >= 0 && op.off != next || op.off+(a-op.t) < baseLo || op.off+(b-op.t) > baseHi {
+				return false
+			}
+			next = op.off + op.n
+			continue
+		}
+		for _, l := range rf.pf.labels {
+			if bytes.Contains(op.ins, l) || partOf(op.ins, l) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// partOf reports whether b starts with the end of word or ends with its
+// start: with copied bytes next to it, b may complete the word.
+func partOf(b, word []byte) bool {
+	for k := 1; k < len(word); k++ {
+		if bytes.HasPrefix(b, word[k:]) || bytes.HasSuffix(b, word[:k]) {
+			return true
+		}
+	}
+	return false
 }
 
 // walkDelta calls fn for each instruction of a delta: a copy of cn bytes
@@ -238,24 +282,4 @@ func walkDelta(d []byte, fn func(off, cn int64, ins []byte)) error {
 		i += int(op)
 	}
 	return nil
-}
-
-// keepsSurroundings reports whether a copy of base bytes [off, off+cn) to
-// target offset t carries span s together with labelWindow bytes on each
-// side, or up to the content's edge where base and target share that edge.
-func keepsSurroundings(s span, off, cn, t, baseSize, targetSize int64) bool {
-	lo, hi := s.start-labelWindow, s.end+labelWindow
-	if lo < 0 {
-		if off != 0 || t != 0 {
-			return false
-		}
-		lo = 0
-	}
-	if hi > baseSize {
-		if off+cn != baseSize || t+cn != targetSize {
-			return false
-		}
-		hi = baseSize
-	}
-	return off <= lo && off+cn >= hi
 }
