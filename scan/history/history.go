@@ -95,6 +95,27 @@ func Scan(ctx context.Context, dir string, det *scan.Detector, opts Options) (*s
 		return nil, fmt.Errorf("cannot read objects: %w", err)
 	}
 	tracef("object pass: %d objects, %d blobs to confirm", inv.count, len(inv.blobs))
+
+	// Confirming candidates and reading commits are independent: the
+	// first is parallel in delta families, often few, so overlap them.
+	cctx, cancel := context.WithCancel(ctx)
+	type confirmed struct {
+		interest map[plumbing.Hash]bool
+		err      error
+	}
+	done := make(chan confirmed, 1)
+	go func() {
+		interest, err := confirm(cctx, inv, pf, det, opts.Workers)
+		done <- confirmed{interest, err}
+	}()
+	wait := func() (map[plumbing.Hash]bool, error) {
+		c := <-done
+		done <- c // later waits see the same result
+		return c.interest, c.err
+	}
+	defer wait()
+	defer cancel() // runs first: an early return stops the confirmation, then waits for it
+
 	st2, err := newStore(inv, cacheBudget/8) // commits and a few trees: rarely deltas
 	if err != nil {
 		return nil, err
@@ -134,7 +155,7 @@ func Scan(ctx context.Context, dir string, det *scan.Detector, opts Options) (*s
 	}
 
 	tracef("commits: %d in scope", len(order))
-	interest, err := confirm(ctx, inv, pf, det, opts.Workers)
+	interest, err := wait()
 	if err != nil {
 		return nil, err
 	}
@@ -185,12 +206,20 @@ func confirm(ctx context.Context, inv *inventory, pf *prefilter, det *scan.Detec
 		rebuilt  int
 		firstErr error
 	)
+	// Failures are recorded in the inventory at the end: commits are being
+	// read meanwhile.
+	failed := map[plumbing.Hash]string{}
 	fail := func(h plumbing.Hash, err error) {
 		mu.Lock()
-		inv.blobs[h] = blobState{reason: "cannot read blob: " + err.Error()}
-		inv.table.set(h, objFlagged)
+		failed[h] = "cannot read blob: " + err.Error()
 		mu.Unlock()
 	}
+	defer func() {
+		for h, why := range failed {
+			inv.blobs[h] = blobState{reason: why}
+			inv.table.set(h, objFlagged)
+		}
+	}()
 	found := func(h plumbing.Hash, content []byte) {
 		if len(det.Scan("", content)) > 0 {
 			mu.Lock()
