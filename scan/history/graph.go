@@ -26,15 +26,18 @@ type commitInfo struct {
 
 // loader reads commits once, remembering where history stops.
 type loader struct {
-	s          *store
+	read       func(plumbing.Hash) (int, []byte, error)
+	has        func(plumbing.Hash) bool
 	shallow    map[plumbing.Hash]bool
 	commits    map[plumbing.Hash]*commitInfo
 	missing    map[plumbing.Hash]string // why each commit could not be read
 	hitShallow map[plumbing.Hash]bool
 }
 
-func newLoader(repo *git.Repository, s *store) (*loader, error) {
-	l := &loader{s: s, shallow: map[plumbing.Hash]bool{}, commits: map[plumbing.Hash]*commitInfo{},
+// newLoader reads commits with read (the store's, or go-git's for the
+// quick range check); has says whether an object exists at all.
+func newLoader(repo *git.Repository, read func(plumbing.Hash) (int, []byte, error), has func(plumbing.Hash) bool) (*loader, error) {
+	l := &loader{read: read, has: has, shallow: map[plumbing.Hash]bool{}, commits: map[plumbing.Hash]*commitInfo{},
 		missing: map[plumbing.Hash]string{}, hitShallow: map[plumbing.Hash]bool{}}
 	sh, err := repo.Storer.Shallow()
 	if err != nil {
@@ -53,14 +56,14 @@ func (l *loader) get(h plumbing.Hash) *commitInfo {
 	if _, ok := l.missing[h]; ok {
 		return nil
 	}
-	typ, raw, err := l.s.read(h)
+	typ, raw, err := l.read(h)
 	var ci *commitInfo
 	if err == nil && typ == objCommit {
 		ci, err = parseCommit(h, raw)
 	}
 	if ci == nil || err != nil {
 		switch {
-		case !l.s.inv.has(h):
+		case !l.has(h):
 			l.missing[h] = "commit is missing (damaged repository?)"
 		case err != nil:
 			l.missing[h] = "cannot read commit: " + err.Error()

@@ -89,6 +89,37 @@ func Scan(ctx context.Context, dir string, det *scan.Detector, opts Options) (*s
 	}
 	objectsDir := filepath.Join(commonDir(gitDir), "objects")
 
+	if opts.Range != "" {
+		// A push or pull request: check what the range changes first.
+		read, has := gitReader(repo)
+		l, err := newLoader(repo, read, has)
+		if err != nil {
+			return nil, err
+		}
+		include, exclude, err := parseRange(repo, opts.Range, l)
+		if err != nil {
+			return nil, err
+		}
+		stop := map[plumbing.Hash]bool{}
+		for _, c := range l.ancestors(exclude, nil) {
+			stop[c.hash] = true
+		}
+		order := l.ancestors(include, stop)
+		if len(l.missing) == 0 && len(order) <= quickRangeMax {
+			quick := &scan.Result{Root: res.Root}
+			for h := range l.hitShallow {
+				quick.Notes = append(quick.Notes, fmt.Sprintf("shallow clone: history stops at commit %s (its parents are not in this clone)", h))
+			}
+			if len(order) == 0 {
+				quick.Notes = append(quick.Notes, "no commits to scan")
+				return quick, nil
+			}
+			if quickRange(repo, order, l, det, opts, quick) {
+				return quick, nil
+			}
+		}
+	}
+
 	pf := newPrefilter(opts.KnownSecrets)
 	inv, err := objectPass(ctx, objectsDir, pf, opts.Workers, opts.MaxBlobSize)
 	if err != nil {
@@ -121,7 +152,7 @@ func Scan(ctx context.Context, dir string, det *scan.Detector, opts Options) (*s
 		return nil, err
 	}
 	defer st2.close()
-	l, err := newLoader(repo, st2)
+	l, err := newLoader(repo, st2.read, inv.has)
 	if err != nil {
 		return nil, err
 	}

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/credguard/credguard/internal/awskey"
@@ -472,5 +473,88 @@ func TestDamagedPack(t *testing.T) {
 	t.Logf("skipped: %+v", res.Skipped)
 	if len(res.Skipped) == 0 {
 		t.Errorf("a damaged pack scanned clean: %+v", res)
+	}
+}
+
+// TestQuickRange checks the quick path for ranges: a clean range is decided
+// without the object pass, a missing blob the range adds is named, and a
+// range with a finding falls back to the full scan.
+func TestQuickRange(t *testing.T) {
+	var (
+		mu    sync.Mutex
+		trace []string
+	)
+	tracef = func(f string, a ...any) {
+		mu.Lock()
+		defer mu.Unlock()
+		trace = append(trace, fmt.Sprintf(f, a...))
+	}
+	defer func() { tracef = func(string, ...any) {} }()
+	took := func() string {
+		mu.Lock()
+		defer mu.Unlock()
+		defer func() { trace = nil }()
+		for _, s := range trace {
+			if strings.HasPrefix(s, "quick range") {
+				return "quick"
+			}
+			if strings.HasPrefix(s, "object pass") {
+				return "full"
+			}
+		}
+		return "none"
+	}
+
+	r := newRepo(t)
+	k := fakeID()
+	r.write("old.txt", k+"\n")
+	r.write("dir/a.txt", "a\n")
+	base := r.commit("base with an old key")
+	r.git("checkout", "-q", "-b", "topic")
+	r.write("dir/b.txt", "b\n")
+	r.write("old.txt", k+"\nmore\n") // the old key, edited around: not new
+	r.commit("clean change")
+	r.git("checkout", "-q", "main")
+	r.write("main.txt", "m\n")
+	r.commit("main moves on")
+	r.n++
+	r.git("merge", "-q", "--no-ff", "-m", "merge", "topic")
+
+	res := r.scan(Options{Range: base + "..main"})
+	if got := took(); got != "full" {
+		// The edited old.txt holds a key (not new): the quick check cannot
+		// tell, the full scan can.
+		t.Errorf("range with an old key edited: took the %s path, want full", got)
+	}
+	if len(res.Findings) != 0 || len(res.Skipped) != 0 {
+		t.Errorf("old key reported as new: %+v", res)
+	}
+
+	c := r.commit("empty")
+	r.write("dir/c.txt", "c\n")
+	c2 := r.commit("clean")
+	res = r.scan(Options{Range: c + ".." + c2})
+	if got := took(); got != "quick" || len(res.Findings) != 0 || len(res.Skipped) != 0 {
+		t.Errorf("clean range: took %s, res %+v; want quick and clean", got, res)
+	}
+
+	// A blob the range adds is missing: named, whichever path decides.
+	r.write("dir/d.txt", "d\n")
+	c3 := r.commit("d")
+	blob := r.git("rev-parse", "HEAD:dir/d.txt")
+	os.Remove(filepath.Join(r.dir, ".git/objects", blob[:2], blob[2:]))
+	res = r.scan(Options{Range: c2 + ".." + c3})
+	if len(res.Skipped) != 1 || res.Skipped[0].Path != "dir/d.txt" || res.Skipped[0].Commit != c3 {
+		t.Errorf("missing new blob: skipped %+v, want dir/d.txt at %s", res.Skipped, c3)
+	}
+	took()
+
+	// A new key: the full scan places it.
+	k2 := fakeID()
+	r.write("dir/e.txt", k2+"\n")
+	c4 := r.commit("new key")
+	res = r.scan(Options{Range: c3 + ".." + c4})
+	if got := took(); got != "full" || len(res.Findings) != 1 || res.Findings[0].Commit != c4 {
+		t.Errorf("new key: took %s, findings %+v", got, res.Findings)
 	}
 }
