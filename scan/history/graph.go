@@ -2,6 +2,7 @@ package history
 
 import (
 	"bytes"
+	"container/heap"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -21,7 +22,8 @@ type commitInfo struct {
 	parents []plumbing.Hash // those present in the repository
 	author  string
 	date    string
-	when    time.Time
+	when    time.Time // author date
+	ctime   int64     // committer date, seconds: the order git walks ranges in
 }
 
 // loader reads commits once, remembering where history stops.
@@ -101,6 +103,10 @@ func parseCommit(h plumbing.Hash, raw []byte) (*commitInfo, error) {
 				return nil, errors.New("corrupt commit")
 			}
 			ci.parents = append(ci.parents, p)
+		case "committer":
+			var sig object.Signature
+			sig.Decode(val)
+			ci.ctime = sig.When.Unix()
 		case "author":
 			var sig object.Signature
 			sig.Decode(val)
@@ -272,4 +278,119 @@ func parseRange(repo *git.Repository, spec string, l *loader) (include, exclude 
 		return nil, nil, fmt.Errorf("%w: %q names no commits to include", ErrBadRange, spec)
 	}
 	return include, exclude, nil
+}
+
+// rangeCommits lists the commits reachable from include but not from
+// exclude, parents before children, reading only what it must: like git,
+// it walks both sides newest first (by committer date) and stops once
+// everything left to walk is reachable from exclude, after a few more steps
+// in case of clock skew. A CI range over a long history thus reads the
+// range and a little more, not the whole history behind its base.
+func (l *loader) rangeCommits(include, exclude []plumbing.Hash) []*commitInfo {
+	const slop = 16 // extra uninteresting steps, for commits dated out of order
+	uninteresting := map[plumbing.Hash]bool{}
+	seen := map[plumbing.Hash]bool{}
+	done := map[plumbing.Hash]bool{}
+	// markBad marks x uninteresting, and with it the ancestors already
+	// walked (a commit dated out of order may be reached late).
+	markBad := func(x plumbing.Hash) {
+		stack := []plumbing.Hash{x}
+		for len(stack) > 0 {
+			y := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			if uninteresting[y] {
+				continue
+			}
+			uninteresting[y] = true
+			if done[y] {
+				if c := l.commits[y]; c != nil {
+					stack = append(stack, c.parents...)
+				}
+			}
+		}
+	}
+	h := &commitHeap{}
+	push := func(x plumbing.Hash, bad bool) {
+		if bad {
+			markBad(x)
+		}
+		if seen[x] {
+			return
+		}
+		c := l.get(x)
+		if c == nil {
+			return
+		}
+		seen[x] = true
+		heap.Push(h, c)
+	}
+	for _, x := range exclude {
+		push(x, true)
+	}
+	for _, x := range include {
+		push(x, false)
+	}
+	var interesting []*commitInfo
+	left := slop
+	for h.Len() > 0 {
+		c := heap.Pop(h).(*commitInfo)
+		done[c.hash] = true
+		bad := uninteresting[c.hash]
+		if !bad {
+			interesting = append(interesting, c)
+		}
+		for _, p := range c.parents {
+			push(p, bad)
+		}
+		allBad := true
+		for _, q := range *h {
+			if !uninteresting[q.hash] {
+				allBad = false
+				break
+			}
+		}
+		if allBad {
+			if left == 0 {
+				break
+			}
+			left--
+		}
+	}
+	// Keep the commits still interesting, and order them parents first
+	// with the same walk --all uses.
+	keep := map[plumbing.Hash]bool{}
+	var tips []plumbing.Hash
+	for _, c := range interesting {
+		if !uninteresting[c.hash] {
+			keep[c.hash] = true
+			tips = append(tips, c.hash)
+		}
+	}
+	stop := map[plumbing.Hash]bool{}
+	for x := range seen {
+		if !keep[x] {
+			stop[x] = true
+		}
+	}
+	var order []*commitInfo
+	for _, c := range l.ancestors(tips, stop) {
+		if keep[c.hash] {
+			order = append(order, c)
+		}
+	}
+	return order
+}
+
+// commitHeap orders commits newest first by committer date.
+type commitHeap []*commitInfo
+
+func (h commitHeap) Len() int           { return len(h) }
+func (h commitHeap) Less(i, j int) bool { return h[i].ctime > h[j].ctime }
+func (h commitHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *commitHeap) Push(x any)        { *h = append(*h, x.(*commitInfo)) }
+func (h *commitHeap) Pop() any {
+	old := *h
+	c := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return c
 }

@@ -100,11 +100,7 @@ func Scan(ctx context.Context, dir string, det *scan.Detector, opts Options) (*s
 		if err != nil {
 			return nil, err
 		}
-		stop := map[plumbing.Hash]bool{}
-		for _, c := range l.ancestors(exclude, nil) {
-			stop[c.hash] = true
-		}
-		order := l.ancestors(include, stop)
+		order := l.rangeCommits(include, exclude)
 		if len(l.missing) == 0 && len(order) <= quickRangeMax {
 			quick := &scan.Result{Root: res.Root}
 			for h := range l.hitShallow {
@@ -168,11 +164,7 @@ func Scan(ctx context.Context, dir string, det *scan.Detector, opts Options) (*s
 		if err != nil {
 			return nil, err
 		}
-		stop := map[plumbing.Hash]bool{}
-		for _, c := range l.ancestors(exclude, nil) {
-			stop[c.hash] = true
-		}
-		order = l.ancestors(include, stop)
+		order = l.rangeCommits(include, exclude)
 	}
 	for h, why := range l.missing {
 		res.Skipped = append(res.Skipped, scan.Skipped{Commit: h.String(), Reason: why})

@@ -51,17 +51,8 @@ func gitReader(repo *git.Repository) (func(plumbing.Hash) (int, []byte, error), 
 // quickRange runs the quick check on the commits of a range. ok is false
 // when the full scan must decide.
 func quickRange(repo *git.Repository, order []*commitInfo, l *loader, det *scan.Detector, opts Options, res *scan.Result) (ok bool) {
-	trees := map[plumbing.Hash]*object.Tree{}
-	tree := func(h plumbing.Hash) (*object.Tree, error) {
-		if t, ok := trees[h]; ok {
-			return t, nil
-		}
-		t, err := object.GetTree(repo.Storer, h)
-		if err == nil {
-			trees[h] = t
-		}
-		return t, err
-	}
+	// go-git keeps recently read objects in its own bounded cache.
+	tree := func(h plumbing.Hash) (*object.Tree, error) { return object.GetTree(repo.Storer, h) }
 	type change struct {
 		path   string
 		commit plumbing.Hash
