@@ -30,6 +30,7 @@ type commitInfo struct {
 type loader struct {
 	read       func(plumbing.Hash) (int, []byte, error)
 	has        func(plumbing.Hash) bool
+	pre        map[plumbing.Hash]*commitInfo // parsed by the object pass
 	shallow    map[plumbing.Hash]bool
 	commits    map[plumbing.Hash]*commitInfo
 	missing    map[plumbing.Hash]string // why each commit could not be read
@@ -58,9 +59,16 @@ func (l *loader) get(h plumbing.Hash) *commitInfo {
 	if _, ok := l.missing[h]; ok {
 		return nil
 	}
-	typ, raw, err := l.read(h)
-	var ci *commitInfo
-	if err == nil && typ == objCommit {
+	var (
+		typ int
+		raw []byte
+		err error
+		ci  *commitInfo
+	)
+	if ci = l.pre[h]; ci == nil {
+		typ, raw, err = l.read(h)
+	}
+	if ci == nil && err == nil && typ == objCommit {
 		ci, err = parseCommit(h, raw)
 	}
 	if ci == nil || err != nil {
@@ -165,7 +173,7 @@ func (l *loader) ancestors(tips []plumbing.Hash, stop map[plumbing.Hash]bool) []
 
 // allTips lists the commits every ref points at (tags peeled), sorted by ref
 // name so the order of the scan is stable.
-func allTips(repo *git.Repository) ([]plumbing.Hash, error) {
+func allTips(repo *git.Repository, l *loader) ([]plumbing.Hash, error) {
 	refs, err := repo.References()
 	if err != nil {
 		return nil, fmt.Errorf("cannot list refs: %w", err)
@@ -191,23 +199,40 @@ func allTips(repo *git.Repository) ([]plumbing.Hash, error) {
 	sort.Slice(list, func(i, j int) bool { return list[i].name < list[j].name })
 	var tips []plumbing.Hash
 	for _, n := range list {
-		tips = append(tips, peel(repo, n.h)...)
+		tips = append(tips, l.peel(n.h)...)
 	}
 	return tips, nil
 }
 
 // peel follows annotated tags to what they name; only commits are returned
 // (a tag of a tree or blob names no history).
-func peel(repo *git.Repository, h plumbing.Hash) []plumbing.Hash {
+func (l *loader) peel(h plumbing.Hash) []plumbing.Hash {
 	for i := 0; i < 16; i++ {
-		t, err := object.GetTag(repo.Storer, h)
-		if err != nil {
+		if _, ok := l.pre[h]; ok {
+			return []plumbing.Hash{h}
+		}
+		typ, raw, err := l.read(h)
+		if err != nil || typ != objTag {
 			return []plumbing.Hash{h} // a commit, or missing: the walk will say
 		}
-		if t.TargetType != plumbing.CommitObject && t.TargetType != plumbing.TagObject {
+		var target plumbing.Hash
+		targetType := ""
+		for _, line := range bytes.Split(raw, []byte{'\n'}) {
+			if len(line) == 0 {
+				break
+			}
+			k, v, _ := bytes.Cut(line, []byte{' '})
+			switch string(k) {
+			case "object":
+				hex.Decode(target[:], v)
+			case "type":
+				targetType = string(v)
+			}
+		}
+		if targetType != "commit" && targetType != "tag" || target.IsZero() {
 			return nil
 		}
-		h = t.Target
+		h = target
 	}
 	return nil
 }

@@ -152,9 +152,18 @@ func Scan(ctx context.Context, dir string, det *scan.Detector, opts Options) (*s
 	if err != nil {
 		return nil, err
 	}
+	l.pre = map[plumbing.Hash]*commitInfo{}
+	for _, d := range inv.data {
+		for i := range d.entries {
+			if c := d.entries[i].commit; c != nil {
+				l.pre[c.hash] = c
+				d.entries[i].commit = nil
+			}
+		}
+	}
 	var order []*commitInfo
 	if opts.All {
-		tips, err := allTips(repo)
+		tips, err := allTips(repo, l)
 		if err != nil {
 			return nil, err
 		}

@@ -612,3 +612,23 @@ func TestRangeCommitsMatchGit(t *testing.T) {
 		}
 	}
 }
+
+// TestTags checks that history reachable only from an annotated tag (or a
+// tag of a tag) is scanned, and that tags of trees are ignored.
+func TestTags(t *testing.T) {
+	r := newRepo(t)
+	r.write("a.txt", "a\n")
+	r.commit("first")
+	r.git("tag", "tree-tag", "HEAD^{tree}")
+	r.git("checkout", "-q", "-b", "release")
+	k := fakeID()
+	r.write("rel.txt", k+"\n")
+	r.commit("release key")
+	r.git("tag", "-a", "v1", "-m", "v1")
+	r.git("tag", "-a", "v1-again", "-m", "tag of a tag", "v1")
+	r.git("checkout", "-q", "main")
+	r.git("branch", "-D", "release")
+	check(t, r.got(r.scan(Options{All: true})), want("release key rel.txt:1 "+awskey.Redact(k)))
+	r.git("repack", "-adq")
+	check(t, r.got(r.scan(Options{All: true})), want("release key rel.txt:1 "+awskey.Redact(k)))
+}

@@ -68,13 +68,14 @@ func (inv *inventory) index() {
 // packEntry is one object of a pack, in offset order.
 type packEntry struct {
 	hash     plumbing.Hash
-	off, end int64  // the object's bytes in the pack: header and compressed data
-	typ      int8   // pack type; after resolve, never a delta type
-	kind     int8   // pack type as stored (a delta type for deltas)
-	bases    int32  // how many deltas use this entry as their base
-	fl       flags  // what the content may hold: own (inserted) flags, then the base's added
-	own      flags  // a delta's inserted bytes' flags
-	spans    []span // a whole blob's key literals and value runs, when it has any
+	off, end int64       // the object's bytes in the pack: header and compressed data
+	typ      int8        // pack type; after resolve, never a delta type
+	kind     int8        // pack type as stored (a delta type for deltas)
+	bases    int32       // how many deltas use this entry as their base
+	fl       flags       // what the content may hold: own (inserted) flags, then the base's added
+	own      flags       // a delta's inserted bytes' flags
+	spans    []span      // a whole blob's key literals and value runs, when it has any
+	commit   *commitInfo // a whole commit, parsed in the pass
 	resolved bool
 	base     int32 // index of the delta base in the same pack, or -1
 	baseHash plumbing.Hash
@@ -115,7 +116,7 @@ func objectPass(ctx context.Context, objectsDir string, pf *prefilter, workers i
 		inv.data = append(inv.data, &packData{path: packPath, entries: entries})
 		allEntries = append(allEntries, entries)
 		for i := range entries {
-			if entries[i].typ == objRefDelta && entries[i].base < 0 && entries[i].err == "" {
+			if entries[i].kind == objRefDelta && entries[i].base < 0 && entries[i].err == "" {
 				externals = append(externals, external{&entries[i], len(allEntries) - 1})
 			}
 		}
@@ -177,13 +178,33 @@ func objectPass(ctx context.Context, objectsDir string, pf *prefilter, workers i
 	return inv, nil
 }
 
+// resolveType gives entry i the type of the whole object at the end of its
+// delta chain (0 when the chain leaves the pack).
+func resolveType(es []packEntry, i int) {
+	var chain []int
+	for j := i; es[j].typ == 0 && es[j].err == "" && es[j].base >= 0 && len(chain) <= len(es); j = int(es[j].base) {
+		chain = append(chain, j)
+	}
+	if len(chain) == 0 {
+		return
+	}
+	last := &es[chain[len(chain)-1]]
+	t := int8(0)
+	if last.base >= 0 {
+		t = es[last.base].typ
+	}
+	for _, j := range chain {
+		es[j].typ = t
+	}
+}
+
 // resolve follows e's delta chain to a whole object, giving e its type and
 // inheriting its base's hotness.
 func resolve(es []packEntry, e *packEntry) {
 	// Iterative: chains can be thousands long.
 	var chain []*packEntry
 	for x := e; !x.resolved; {
-		if x.typ != objOfsDelta && x.typ != objRefDelta || x.err != "" {
+		if x.kind != objOfsDelta && x.kind != objRefDelta || x.err != "" {
 			x.resolved = true
 			break
 		}
@@ -259,7 +280,7 @@ func readPack(ctx context.Context, idxPath, packPath string, pf *prefilter, work
 	}
 	// Split by bytes, not by count: a few huge blobs dominate some packs.
 	total := st.Size()
-	var wg sync.WaitGroup
+	var parts [][]packEntry
 	start := 0
 	for w := 0; w < workers && start < len(entries); w++ {
 		limit := entries[start].off + (total-entries[start].off)/int64(workers-w)
@@ -270,26 +291,36 @@ func readPack(ctx context.Context, idxPath, packPath string, pf *prefilter, work
 		if w == workers-1 {
 			stop = len(entries)
 		}
-		wg.Add(1)
-		go func(part []packEntry) {
-			defer wg.Done()
-			r := &packReader{f: pack, pf: pf, maxBlob: maxBlob}
-			for i := range part {
-				if i%1024 == 0 && ctx.Err() != nil {
-					return
-				}
-				r.read(&part[i])
-			}
-		}(entries[start:stop])
+		parts = append(parts, entries[start:stop])
 		start = stop
 	}
-	wg.Wait()
+	parallel := func(fn func(r *packReader, e *packEntry)) {
+		var wg sync.WaitGroup
+		for _, part := range parts {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				r := &packReader{f: pack, pf: pf, maxBlob: maxBlob}
+				for i := range part {
+					if i%1024 == 0 && ctx.Err() != nil {
+						return
+					}
+					fn(r, &part[i])
+				}
+			}()
+		}
+		wg.Wait()
+	}
+	// Headers first: with the delta bases linked, every entry's type is
+	// known before anything is inflated, so tree and commit deltas never
+	// are.
+	parallel(func(r *packReader, e *packEntry) { r.header(e) })
 	if err := ctx.Err(); err != nil {
 		return nil, nil, err
 	}
 	for i := range entries {
 		e := &entries[i]
-		switch e.typ {
+		switch e.kind {
 		case objOfsDelta:
 			j := sort.Search(len(entries), func(j int) bool { return entries[j].off >= e.baseOff })
 			if j < len(entries) && entries[j].off == e.baseOff && j != i {
@@ -307,6 +338,13 @@ func readPack(ctx context.Context, idxPath, packPath string, pf *prefilter, work
 				}
 			}
 		}
+	}
+	for i := range entries {
+		resolveType(entries, i)
+	}
+	parallel(func(r *packReader, e *packEntry) { r.body(e) })
+	if err := ctx.Err(); err != nil {
+		return nil, nil, err
 	}
 	return idx, entries, nil
 }
@@ -366,7 +404,9 @@ func (r *packReader) region(s, t int64) ([]byte, error) {
 	return r.win[:t-s], nil
 }
 
-func (r *packReader) read(e *packEntry) {
+// header parses an entry's header: its stored type and size, and a delta's
+// base.
+func (r *packReader) header(e *packEntry) {
 	raw, err := r.region(e.off, e.end)
 	if err != nil {
 		e.err = "cannot read pack: " + err.Error()
@@ -380,8 +420,47 @@ func (r *packReader) read(e *packEntry) {
 	raw = raw[n:]
 	e.typ, e.kind, e.size = int8(typ), int8(typ), size
 	switch typ {
-	case objCommit, objTree, objTag:
+	case objCommit, objTree, objBlob, objTag:
+	case objOfsDelta:
+		rel, n := ofsDeltaOffset(raw)
+		if n == 0 || rel > e.off {
+			e.err = "corrupt delta offset"
+			return
+		}
+		e.baseOff = e.off - rel
+		e.typ = 0 // known once the base is
+	case objRefDelta:
+		if len(raw) < 20 {
+			e.err = "corrupt delta"
+			return
+		}
+		copy(e.baseHash[:], raw[:20])
+		e.typ = 0
+	default:
+		e.err = fmt.Sprintf("unknown object type %d", typ)
+	}
+}
+
+// body reads what the pass needs of an entry whose type is known (0 for a
+// delta against an object outside the pack): blobs and blob deltas are
+// tested, whole commits parsed; trees and tags are left for later.
+func (r *packReader) body(e *packEntry) {
+	if e.err != "" || e.typ != objBlob && e.typ != 0 && e.kind != objCommit {
 		return
+	}
+	raw, err := r.region(e.off, e.end)
+	if err != nil {
+		e.err = "cannot read pack: " + err.Error()
+		return
+	}
+	_, size, n := objectHeader(raw)
+	raw = raw[n:]
+	switch e.kind {
+	case objCommit:
+		data, err := r.inflate(raw, size)
+		if err == nil {
+			e.commit, _ = parseCommit(e.hash, data)
+		}
 	case objBlob:
 		if size > r.maxBlob {
 			return
@@ -396,22 +475,10 @@ func (r *packReader) read(e *packEntry) {
 			e.fl |= s.kind
 		}
 	case objOfsDelta:
-		rel, n := ofsDeltaOffset(raw)
-		if n == 0 || rel > e.off {
-			e.err = "corrupt delta offset"
-			return
-		}
-		e.baseOff = e.off - rel
-		r.delta(e, raw[n:])
+		_, m := ofsDeltaOffset(raw)
+		r.delta(e, raw[m:])
 	case objRefDelta:
-		if len(raw) < 20 {
-			e.err = "corrupt delta"
-			return
-		}
-		copy(e.baseHash[:], raw[:20])
 		r.delta(e, raw[20:])
-	default:
-		e.err = fmt.Sprintf("unknown object type %d", typ)
 	}
 }
 
