@@ -128,19 +128,20 @@ func Scan(ctx context.Context, dir string, det *scan.Detector, opts Options) (*s
 	cctx, cancel := context.WithCancel(ctx)
 	type confirmed struct {
 		interest map[plumbing.Hash]bool
+		failed   map[plumbing.Hash]string
 		err      error
 	}
 	done := make(chan confirmed, 1)
 	go func() {
-		interest, err := confirm(cctx, inv, pf, det, opts.Workers)
-		done <- confirmed{interest, err}
+		interest, failed, err := confirm(cctx, inv, pf, det, opts.Workers)
+		done <- confirmed{interest, failed, err}
 	}()
-	wait := func() (map[plumbing.Hash]bool, error) {
+	wait := func() (map[plumbing.Hash]bool, map[plumbing.Hash]string, error) {
 		c := <-done
 		done <- c // later waits see the same result
-		return c.interest, c.err
+		return c.interest, c.failed, c.err
 	}
-	defer wait()
+	defer func() { wait() }()
 	defer cancel() // runs first: an early return stops the confirmation, then waits for it
 
 	st2, err := newStore(inv, cacheBudget/8) // commits and a few trees: rarely deltas
@@ -187,20 +188,25 @@ func Scan(ctx context.Context, dir string, det *scan.Detector, opts Options) (*s
 	}
 
 	tracef("commits: %d in scope", len(order))
-	interest, err := wait()
-	if err != nil {
-		return nil, err
-	}
-	tracef("confirm: %d blobs with findings %v", len(interest), interest)
 	roots := make([]plumbing.Hash, 0, len(order))
 	for _, c := range order {
 		roots = append(roots, c.tree)
 	}
-	walked, err := walkTrees(inv, roots, interest, opts.Workers)
+	w, err := walkTrees(inv, roots, opts.Workers)
 	if err != nil {
 		return nil, err
 	}
-	tracef("walk: %d trees", len(walked))
+	tracef("walk: %d trees", len(w.nodes))
+	interest, failed, err := wait()
+	if err != nil {
+		return nil, err
+	}
+	for h, why := range failed {
+		inv.blobs[h] = blobState{reason: why}
+		inv.table.set(h, objFlagged)
+	}
+	tracef("confirm: %d blobs with findings", len(interest))
+	walked := w.mark(inv, interest)
 	a := &attributor{s: st2, inv: inv, det: det, interest: interest, walked: walked,
 		trees: map[plumbing.Hash]*summary{}, found: map[hit][]scan.Finding{}, prints: map[plumbing.Hash]map[string]scan.Finding{}}
 	a.attribute(order, l, res)
@@ -220,8 +226,8 @@ func Scan(ctx context.Context, dir string, det *scan.Detector, opts Options) (*s
 // reader (a delta whose base lies in another worker's run is followed
 // without that base's exact spans: less sharp, still sound). Loose blobs
 // are read and scanned directly. Blobs that cannot be read become skipped.
-func confirm(ctx context.Context, inv *inventory, pf *prefilter, det *scan.Detector, workers int) (map[plumbing.Hash]bool, error) {
-	interest := map[plumbing.Hash]bool{}
+func confirm(ctx context.Context, inv *inventory, pf *prefilter, det *scan.Detector, workers int) (interest map[plumbing.Hash]bool, failed map[plumbing.Hash]string, err error) {
+	interest = map[plumbing.Hash]bool{}
 	type ref struct{ p, i int }
 	var todo []ref
 	for p, d := range inv.data {
@@ -238,20 +244,13 @@ func confirm(ctx context.Context, inv *inventory, pf *prefilter, det *scan.Detec
 		rebuilt  int
 		firstErr error
 	)
-	// Failures are recorded in the inventory at the end: commits are being
-	// read meanwhile.
-	failed := map[plumbing.Hash]string{}
+	// Failures go to the caller: commits and trees are being read meanwhile.
+	failed = map[plumbing.Hash]string{}
 	fail := func(h plumbing.Hash, err error) {
 		mu.Lock()
 		failed[h] = "cannot read blob: " + err.Error()
 		mu.Unlock()
 	}
-	defer func() {
-		for h, why := range failed {
-			inv.blobs[h] = blobState{reason: why}
-			inv.table.set(h, objFlagged)
-		}
-	}()
 	found := func(h plumbing.Hash, content []byte) {
 		if len(det.Scan("", content)) > 0 {
 			mu.Lock()
@@ -359,13 +358,13 @@ func confirm(ctx context.Context, inv *inventory, pf *prefilter, det *scan.Detec
 	}
 	wg.Wait()
 	if firstErr != nil {
-		return nil, firstErr
+		return nil, nil, firstErr
 	}
 	tracef("confirm: %d blobs rebuilt", rebuilt)
 	if len(inv.loose) > 0 {
 		st, err := newStore(inv, cacheBudget)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		defer st.close()
 		for h := range inv.loose {
@@ -383,7 +382,7 @@ func confirm(ctx context.Context, inv *inventory, pf *prefilter, det *scan.Detec
 			found(h, content)
 		}
 	}
-	return interest, ctx.Err()
+	return interest, failed, ctx.Err()
 }
 
 // tracef, when set (by benchmarks), is told how each phase went.

@@ -65,18 +65,25 @@ func (t *objTable) get(h plumbing.Hash) uint8 {
 
 // treeNode is a distinct tree met by the walk.
 type treeNode struct {
-	hash   plumbing.Hash
-	subs   []*treeNode
-	local  bool // names, directly, a blob of interest or one that cannot be scanned, or is unreadable itself
-	state  uint8
-	marked bool // local, or a subtree is: worth reading again for paths
+	hash    plumbing.Hash
+	subs    []*treeNode
+	local   bool            // names, directly, a missing blob, or is unreadable itself
+	flagged []plumbing.Hash // blobs it names that the object pass flagged (hot or unreadable)
+	state   uint8
+	marked  bool // local, or a subtree is: worth reading again for paths
 }
 
-// walkTrees reads every distinct tree under roots once, in parallel, and
-// marks those that hold (at any depth) a blob of interest or a problem.
-// It returns every tree it read, true for those marked: an unmarked tree can
-// be skipped.
-func walkTrees(inv *inventory, roots []plumbing.Hash, interest map[plumbing.Hash]bool, workers int) (map[plumbing.Hash]bool, error) {
+// walk is the result of walkTrees: the tree nodes, to be marked once the
+// blobs of interest are known.
+type walk struct {
+	nodes map[plumbing.Hash]*treeNode
+}
+
+// walkTrees reads every distinct tree under roots once, in parallel,
+// noting in each the blobs it names that are missing or flagged by the
+// object pass. It needs only the inventory, so it runs while candidates are
+// confirmed; mark then tells which trees hold what attribution needs.
+func walkTrees(inv *inventory, roots []plumbing.Hash, workers int) (*walk, error) {
 	var (
 		mu    sync.Mutex
 		nodes = map[plumbing.Hash]*treeNode{}
@@ -91,7 +98,7 @@ func walkTrees(inv *inventory, roots []plumbing.Hash, interest map[plumbing.Hash
 	}
 	stores := make([]*store, workers)
 	for i := range stores {
-		s, err := newStore(inv, cacheBudget/workers)
+		s, err := newStore(inv, cacheBudget/4/workers) // trees are small; confirmation runs meanwhile
 		if err != nil {
 			for _, s := range stores[:i] {
 				s.close()
@@ -128,9 +135,11 @@ func walkTrees(inv *inventory, roots []plumbing.Hash, interest map[plumbing.Hash
 							subs = append(subs, h)
 						case bytes.Equal(mode, modeSubmodule):
 						default:
-							f := inv.table.get(h)
-							if f&objPresent == 0 || f&objFlagged != 0 && (interest[h] || inv.blobs[h].reason != "") {
+							switch f := inv.table.get(h); {
+							case f&objPresent == 0:
 								n.local = true
+							case f&objFlagged != 0:
+								n.flagged = append(n.flagged, h)
 							}
 						}
 					})
@@ -162,9 +171,15 @@ func walkTrees(inv *inventory, roots []plumbing.Hash, interest map[plumbing.Hash
 		wg.Wait()
 		frontier = next
 	}
-	// Mark bottom-up, iteratively (trees nest deeply in some repositories).
-	marked := map[plumbing.Hash]bool{}
-	for _, root := range nodes {
+	return &walk{nodes: nodes}, nil
+}
+
+// mark marks, bottom-up, the trees that hold (at any depth) a blob of
+// interest or a problem (a missing or unreadable blob or tree), and returns
+// every tree read, true for those marked: an unmarked tree can be skipped.
+func (w *walk) mark(inv *inventory, interest map[plumbing.Hash]bool) map[plumbing.Hash]bool {
+	marked := make(map[plumbing.Hash]bool, len(w.nodes))
+	for _, root := range w.nodes {
 		if root.state != 0 {
 			continue
 		}
@@ -186,13 +201,16 @@ func walkTrees(inv *inventory, roots []plumbing.Hash, interest map[plumbing.Hash
 			}
 			n.state = 2
 			n.marked = n.local
+			for _, h := range n.flagged {
+				n.marked = n.marked || interest[h] || inv.blobs[h].reason != ""
+			}
 			for _, c := range n.subs {
 				n.marked = n.marked || c.marked
 			}
 			marked[n.hash] = n.marked
 		}
 	}
-	return marked, nil
+	return marked
 }
 
 var (
