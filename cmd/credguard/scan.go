@@ -256,5 +256,5 @@ AWS credentials must not be committed. To fix:
   2. Remove it from the change: edit the file, or 'git restore --staged FILE'.
      Load credentials from the environment or ~/.aws/credentials instead.
   3. A deliberate, fake fixture? Put 'credguard:allow' on its line, or add
-     its fingerprint to .credguard.ini ([allow] fingerprint = ...).
+     its fingerprint (--format json shows it) to .credguard.ini under [allow].
 `
