@@ -103,6 +103,7 @@ func runScan(ctx context.Context, e *env, args []string) error {
 		res, err = scanPaths(ctx, o, det)
 	default:
 		res, err = staged.Scan(ctx, workDir(o.dir), det)
+		err = explainStaged(err)
 	}
 	if err != nil {
 		return err
