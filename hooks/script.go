@@ -95,9 +95,9 @@ func shellUnquote(s string) (string, bool) {
 	var out strings.Builder
 	for len(s) > 0 {
 		switch {
-		case strings.HasPrefix(s, `'\''`):
+		case strings.HasPrefix(s, `\'`):
 			out.WriteByte('\'')
-			s = s[4:]
+			s = s[2:]
 		case s[0] == '\'':
 			end := strings.IndexByte(s[1:], '\'')
 			if end < 0 {
