@@ -290,10 +290,12 @@ func TestReadmeShellStep(t *testing.T) {
 	f.git("push", "-q", "origin", "main")
 	f.git("checkout", "-q", "-b", "work")
 	w1 := f.commit("w1", false)
+	w2 := f.commit("w2", true)
+	f.git("push", "-q", "origin", "work")
 	for _, tt := range []struct {
 		commit string
 		want   int
-	}{{w1, 0}, {f.commit("w2", true), 1}} {
+	}{{w1, 0}, {w2, 1}} {
 		ci := f.ciClone(tt.commit)
 		stdout, stderr, code := runShell(t, "sh", ci, f.env, "set -e\n"+step)
 		if code != tt.want {
