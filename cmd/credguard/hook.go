@@ -187,6 +187,9 @@ func hookInstall(ctx context.Context, e *env, dir string, global bool, kinds []h
 		}
 	}
 	fmt.Fprintf(e.stdout, "the hooks run %s\n", bin)
+	if !global && inWorkTree(loc) {
+		fmt.Fprintf(e.stdout, "note: %s is inside the work tree: the hooks name this machine's credguard, so keep them out of commits (or commit them and let each clone run 'credguard hook install')\n", loc.Dir)
+	}
 	if global {
 		if setPath {
 			if err := hooks.SetGlobalHooksPath(ctx, loc.Dir); err != nil {
@@ -201,6 +204,17 @@ func hookInstall(ctx context.Context, e *env, dir string, global bool, kinds []h
 	}
 	fmt.Fprintf(e.stdout, "see it block a fake key: credguard hook test\n")
 	return nil
+}
+
+// inWorkTree reports whether the hooks directory is part of the work tree
+// (a committed .githooks, say) rather than of the git directory.
+func inWorkTree(loc hooks.Location) bool {
+	rel, err := filepath.Rel(loc.Root, loc.Dir)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return false
+	}
+	first, _, _ := strings.Cut(filepath.ToSlash(rel), "/")
+	return first != ".git"
 }
 
 // setPathMarker records, in a global hooks directory, that credguard set
