@@ -94,7 +94,7 @@ func runHook(ctx context.Context, e *env, args []string) error {
 		if commitMsg {
 			kinds = append(kinds, hooks.CommitMsg)
 		}
-		bin, err := hookBinary(binary)
+		bin, err := hookBinary(binary, false)
 		if err != nil {
 			return err
 		}
@@ -114,7 +114,7 @@ func runHook(ctx context.Context, e *env, args []string) error {
 }
 
 // hookBinary is the absolute path of the credguard the hooks will run.
-func hookBinary(flag string) (string, error) {
+func hookBinary(flag string, allowTemp bool) (string, error) {
 	p := flag
 	if p == "" {
 		exe, err := os.Executable()
@@ -126,6 +126,11 @@ func hookBinary(flag string) (string, error) {
 	abs, err := filepath.Abs(p)
 	if err != nil {
 		return "", err
+	}
+	if flag == "" && !allowTemp && strings.Contains(filepath.ToSlash(abs), "/go-build") {
+		// 'go run' builds in a temporary directory that is gone when it exits.
+		return "", &exitError{code: 2, err: withHint(fmt.Errorf("this credguard is a temporary 'go run' build (%s)", abs),
+			"install it first ('"+hooks.InstallHint+"'), or pass --binary PATH")}
 	}
 	if st, err := os.Stat(abs); err != nil || !st.Mode().IsRegular() {
 		return "", &exitError{code: 2, err: withHint(fmt.Errorf("--binary %s: not a file", p), "name the credguard binary the hooks should run")}
@@ -388,7 +393,7 @@ func hookTest(ctx context.Context, e *env, dir string) error {
 		}
 	}
 	if script == nil {
-		bin, err := hookBinary("")
+		bin, err := hookBinary("", true) // it only has to outlive the test
 		if err != nil {
 			return err
 		}
