@@ -239,6 +239,33 @@ func TestActionSteps(t *testing.T) {
 			t.Fatalf("range step lacks %q:\n%s", want, rangeStep)
 		}
 	}
+	// The install step builds the action's own checkout with go install
+	// and puts GOPATH/bin on the job's PATH; the later steps use that binary.
+	tmp := t.TempDir()
+	ghPath := filepath.Join(tmp, "github_path")
+	installEnv := slices.Clone(f.env)
+	for _, k := range []string{"GOMODCACHE", "GOCACHE"} {
+		out, err := exec.Command("go", "env", k).Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		installEnv = append(installEnv, k+"="+strings.TrimSpace(string(out)))
+	}
+	installEnv = append(installEnv, "GOPATH="+filepath.Join(tmp, "gopath"), "GOBIN=", "GITHUB_ACTION_PATH="+f.root, "GITHUB_PATH="+ghPath, "VERSION=")
+	if out, errOut, code := runShell(t, "bash", tmp, installEnv, "set -eo pipefail\n"+actionRun(t, f.root, "Install credguard")); code != 0 {
+		t.Fatalf("install step: exit %d\n%s\n%s", code, out, errOut)
+	}
+	binDir, _ := os.ReadFile(ghPath)
+	jobPath := strings.TrimSpace(string(binDir))
+	if _, err := os.Stat(filepath.Join(jobPath, "credguard")); err != nil {
+		t.Fatalf("the install step put nothing runnable on GITHUB_PATH (%q): %v", jobPath, err)
+	}
+	for i, kv := range f.env {
+		if strings.HasPrefix(kv, "PATH=") {
+			f.env[i] = "PATH=" + jobPath + ":/usr/local/bin:/usr/bin:/bin"
+		}
+	}
+
 	c1 := f.commit("c1", false)
 	c2 := f.commit("c2", false)
 	f.git("push", "-q", "origin", "main")
