@@ -4,6 +4,7 @@ package gittest
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -121,4 +122,30 @@ func (r *Repo) Commit(msg string) {
 	r.t.Helper()
 	r.Git("add", "-A")
 	r.Git("commit", "-q", "--allow-empty", "-m", msg)
+}
+
+// Synthetic builds a committed repository of n distinct files in 100 top
+// folders of 10 subfolders (pkgNNN/modN/fileNNNNN.go) with git fast-import
+// (one pack, as after a clone; no working-tree files), reads it into the
+// index with a full cache-tree, then stages a change to
+// pkg042/mod7/file42742.go as `git add` would: the cache-tree stays valid
+// except on that file's folders.
+func Synthetic(t testing.TB, n int) *Repo {
+	t.Helper()
+	r := New(t)
+	var in strings.Builder
+	in.WriteString("commit refs/heads/main\ncommitter Test <test@example.com> 1700000000 +0000\ndata 9\nsynthetic\n")
+	for i := range n {
+		body := fmt.Sprintf("package mod\n\n// File %d of the synthetic repository.\nfunc F%d() int { return %d }\n", i, i, i)
+		fmt.Fprintf(&in, "M 100644 inline pkg%03d/mod%d/file%05d.go\ndata %d\n%s\n", i/1000%100, i/100%10, i, len(body), body)
+	}
+	if _, err := r.GitStdin(in.String(), "fast-import", "--quiet"); err != nil {
+		t.Fatal(err)
+	}
+	r.Git("read-tree", "HEAD")
+	r.Write("changed", "package mod\n\n// a staged change\n")
+	changed := r.Git("hash-object", "-w", "changed")
+	r.Remove("changed")
+	r.Git("update-index", "--cacheinfo", "100644,"+changed+",pkg042/mod7/file42742.go")
+	return r
 }

@@ -97,11 +97,13 @@ func (o Options) Scan(ctx context.Context, dir string, d *scan.Detector) (*scan.
 	}
 	st := r.storage(o.MaxBlobSize)
 	defer st.Close()
-	head, err := headTree(st)
+	objs := newObjects(r.commonDir, st, o.MaxBlobSize)
+	defer objs.Close()
+	head, err := headTree(st, objs)
 	if err != nil {
 		return nil, err
 	}
-	s := &stagedScan{ctx: ctx, opts: o, st: st, idx: idx, det: d,
+	s := &stagedScan{ctx: ctx, opts: o, objs: objs, idx: idx, det: d,
 		res: &scan.Result{Root: r.workTree}, deletedBlobs: map[plumbing.Hash]bool{}}
 	if err := s.dir("", 0, len(idx.Entries), idx.Tree, head); err != nil {
 		return nil, err
@@ -135,7 +137,7 @@ func readIndex(path string) (*gitindex.Index, error) {
 
 // headTree returns the tree of the commit HEAD names, or the zero hash on an
 // unborn branch (before the first commit).
-func headTree(st *filesystem.Storage) (plumbing.Hash, error) {
+func headTree(st *filesystem.Storage, objs *objects) (plumbing.Hash, error) {
 	ref, err := storer.ResolveReference(st, plumbing.HEAD)
 	if errors.Is(err, plumbing.ErrReferenceNotFound) {
 		return plumbing.ZeroHash, nil
@@ -143,7 +145,11 @@ func headTree(st *filesystem.Storage) (plumbing.Hash, error) {
 	if err != nil {
 		return plumbing.ZeroHash, fmt.Errorf("%w: cannot resolve HEAD: %v", ErrCorrupt, err)
 	}
-	c, err := object.GetCommit(st, ref.Hash())
+	var c object.Commit
+	obj, err := objs.get(ref.Hash(), plumbing.CommitObject)
+	if err == nil {
+		err = c.Decode(obj)
+	}
 	if err != nil {
 		return plumbing.ZeroHash, fmt.Errorf("%w: HEAD (%s) names commit %s: %v", ErrCorrupt, ref.Name(), ref.Hash(), err)
 	}
@@ -160,7 +166,7 @@ type change struct {
 type stagedScan struct {
 	ctx  context.Context
 	opts Options
-	st   *filesystem.Storage
+	objs *objects
 	idx  *gitindex.Index
 	det  *scan.Detector
 	res  *scan.Result
@@ -184,7 +190,7 @@ func (s *stagedScan) dir(prefix string, lo, hi int, node *gitindex.Tree, head pl
 	}
 	var headEntries map[string]object.TreeEntry
 	if !head.IsZero() {
-		t, err := object.GetTree(s.st, head)
+		t, err := s.tree(head)
 		if err != nil {
 			return fmt.Errorf("%w: HEAD tree %s (%s): %v", ErrCorrupt, head, orRoot(prefix), err)
 		}
@@ -311,10 +317,22 @@ func (s *stagedScan) scanChanges() error {
 	return nil
 }
 
+func (s *stagedScan) tree(h plumbing.Hash) (*object.Tree, error) {
+	obj, err := s.objs.get(h, plumbing.TreeObject)
+	if err != nil {
+		return nil, err
+	}
+	var t object.Tree
+	if err := t.Decode(obj); err != nil {
+		return nil, err
+	}
+	return &t, nil
+}
+
 // blob reads a blob, or records it in Result.Skipped (ok false) if it is
 // over the size limit.
 func (s *stagedScan) blob(path string, h plumbing.Hash) (content []byte, ok bool, err error) {
-	obj, err := s.st.EncodedObject(plumbing.BlobObject, h)
+	obj, err := s.objs.get(h, plumbing.BlobObject)
 	if err != nil {
 		return nil, false, fmt.Errorf("%w: %s: blob %s: %v", ErrCorrupt, path, h, err)
 	}
@@ -349,7 +367,7 @@ func readObject(obj plumbing.EncodedObject) ([]byte, error) {
 // fingerprints returns the fingerprints of the findings in HEAD's blob h at
 // path. A blob over the size limit yields none: everything new is reported.
 func (s *stagedScan) fingerprints(path string, h plumbing.Hash) (map[string]bool, error) {
-	obj, err := s.st.EncodedObject(plumbing.BlobObject, h)
+	obj, err := s.objs.get(h, plumbing.BlobObject)
 	if err != nil {
 		return nil, fmt.Errorf("%w: HEAD's %s: blob %s: %v", ErrCorrupt, path, h, err)
 	}
@@ -377,7 +395,7 @@ func (s *stagedScan) deletedFingerprints() (map[string]bool, error) {
 	for len(s.deletedTrees) > 0 {
 		h := s.deletedTrees[len(s.deletedTrees)-1]
 		s.deletedTrees = s.deletedTrees[:len(s.deletedTrees)-1]
-		t, err := object.GetTree(s.st, h)
+		t, err := s.tree(h)
 		if err != nil {
 			return nil, fmt.Errorf("%w: HEAD tree %s: %v", ErrCorrupt, h, err)
 		}
