@@ -497,12 +497,17 @@ func runCommitMsg(e *env, file string) error {
 			data = data[:0]
 		}
 	}
-	det, err := newDetector(scanOptions{})
+	o := scanOptions{format: "text"}
+	det, _, err := newDetector(o)
 	if err != nil {
 		return err
 	}
 	res := &scan.Result{Findings: det.Scan("COMMIT_EDITMSG", data)}
-	if err := report(e, scanOptions{format: "text"}, res); err != nil {
+	// The repository's config applies here too (allowed fingerprints).
+	if _, err := applySettings(e, o, res); err != nil {
+		return err
+	}
+	if err := report(e, o, res); err != nil {
 		var ee *exitError
 		if errors.As(err, &ee) && ee.code == 1 {
 			return &exitError{code: 1, err: withHint(errors.New("commit message holds AWS credentials"),

@@ -91,14 +91,14 @@ func runScan(ctx context.Context, e *env, args []string) error {
 		}
 	}
 
-	det, err := newDetector(o)
+	det, known, err := newDetector(o)
 	if err != nil {
 		return err
 	}
 	var res *scan.Result
 	switch {
 	case o.rangeSpec != "" || o.all:
-		res, err = scanHistory(ctx, o, det)
+		res, err = scanHistory(ctx, o, det, known)
 	case len(o.paths) > 0:
 		res, err = scanPaths(ctx, o, det)
 	default:
@@ -107,6 +107,13 @@ func runScan(ctx context.Context, e *env, args []string) error {
 	}
 	if err != nil {
 		return err
+	}
+	done, err := applySettings(e, o, res)
+	if err != nil {
+		return err
+	}
+	if done {
+		return reportSkipped(e, res)
 	}
 	return report(e, o, res)
 }
@@ -120,15 +127,16 @@ func workDir(dir string) string {
 }
 
 // newDetector builds the detector, with the user's own secrets from their
-// credentials file for the known-secret rule.
-func newDetector(o scanOptions) (*scan.Detector, error) {
+// credentials file for the known-secret rule (also returned: the history
+// source's prefilter needs them).
+func newDetector(o scanOptions) (*scan.Detector, []string, error) {
 	where := profiles.CredentialsPath("")
 	known, err := profiles.KnownSecrets(where.Value)
 	if err != nil {
 		// Not fatal: the other rules still run. The file's problems are lint's job.
 		known = nil
 	}
-	return scan.New(scan.Options{KnownSecrets: known}), nil
+	return scan.New(scan.Options{KnownSecrets: known}), known, nil
 }
 
 // report writes the result in the chosen format and maps it to an exit code.
@@ -154,6 +162,17 @@ func report(e *env, o scanOptions, res *scan.Result) error {
 	if err != nil {
 		return fmt.Errorf("cannot write report: %w", err)
 	}
+	if err := reportSkipped(e, res); err != nil {
+		return err
+	}
+	if len(res.Findings) > 0 {
+		return errFindings
+	}
+	return nil
+}
+
+// reportSkipped names on stderr what could not be scanned: exit 2.
+func reportSkipped(e *env, res *scan.Result) error {
 	if len(res.Skipped) > 0 {
 		for _, s := range res.Skipped {
 			where := s.Path
@@ -164,9 +183,6 @@ func report(e *env, o scanOptions, res *scan.Result) error {
 		}
 		return &exitError{code: 2, err: withHint(fmt.Errorf("%d item(s) could not be scanned", len(res.Skipped)),
 			"a scan that could not read everything is not a clean pass; fix or exclude what is named above")}
-	}
-	if len(res.Findings) > 0 {
-		return errFindings
 	}
 	return nil
 }
@@ -234,5 +250,5 @@ AWS credentials must not be committed. To fix:
   2. Remove it from the change: edit the file, or 'git restore --staged FILE'.
      Load credentials from the environment or ~/.aws/credentials instead.
   3. A deliberate, fake fixture? Put 'credguard:allow' on its line, or add
-     its fingerprint to .credguard.ini ([allow] fingerprints).
+     its fingerprint to .credguard.ini ([allow] fingerprint = ...).
 `

@@ -1,0 +1,227 @@
+package history
+
+import (
+	"bytes"
+
+	"github.com/credguard/credguard/internal/awskey"
+)
+
+// prefilter is the cheap test that decides which blobs the detector reads in
+// full. It must work on pieces of a blob (the bytes a pack delta inserts) as
+// well as on whole contents, so it records facts that survive cutting, as
+// bit flags a delta inherits from its base and adds from its inserted bytes:
+//
+//   - flagKey: a key ID prefix (AKIA, ASIA, ABIA, ACCA), an STS session-token
+//     mark, or one of the user's own secrets;
+//   - flagLabel: a word a secret or token label contains ("secret", and
+//     "token" after "session" or "security");
+//   - flagValue: a long base64 run mixing upper case, lower case and digits,
+//     as a secret access key or session token is.
+//
+// A blob is read in full when it has flagKey, or both flagLabel and
+// flagValue: the detector reports a secret or token only next to a key ID or
+// a label. (The detector's MayContain is a whole-content test and cannot be
+// applied to pieces: a label may sit in bytes a delta copies from its base.)
+type prefilter struct {
+	keys   [][]byte // case-sensitive literals for flagKey
+	known  [][]byte
+	labels [][]byte
+}
+
+type flags uint8
+
+const (
+	flagKey flags = 1 << iota
+	flagLabel
+	flagValue
+)
+
+// candidate reports whether content with these flags may hold a finding.
+func (f flags) candidate() bool {
+	return f&flagKey != 0 || f&(flagLabel|flagValue) == flagLabel|flagValue
+}
+
+// A secret access key is exactly 40 base64 characters (30 random bytes, no
+// padding) between bytes that are not base64; a session token is hundreds,
+// possibly URL-encoded. So a value is a run of exactly secretLen secret bytes
+// or at least tokenMin token bytes, mixing upper case, lower case and digits
+// (as random base64 all but always does, and as awskey.LooksRandom demands).
+// A run touching a copy border may continue in copied bytes: there any run
+// of edgeRunMin or more counts.
+const (
+	secretLen  = 40
+	tokenMin   = 100
+	edgeRunMin = 12
+)
+
+// stsMarks are in the base64 of every STS session token: "YXdz" is "aws",
+// and newer tokens start "IQoJb3JpZ2lu" (shared/aws-keys.md).
+var stsMarks = []string{"IQoJb3JpZ2lu", "YXdz"}
+
+// labelWords are matched in lower case, upper case and capitalised: every
+// spelling of a secret key's or a session token's name contains one.
+var labelWords = []string{"secret", "token"}
+
+func newPrefilter(known []string) *prefilter {
+	p := &prefilter{}
+	for _, s := range awskey.CredentialPrefixes() {
+		p.keys = append(p.keys, []byte(s))
+	}
+	for _, s := range stsMarks {
+		p.keys = append(p.keys, []byte(s))
+	}
+	for _, w := range labelWords {
+		p.labels = append(p.labels, []byte(w[1:]), bytes.ToUpper([]byte(w[1:])))
+	}
+	for _, s := range known {
+		if len(s) >= 8 {
+			p.known = append(p.known, []byte(s))
+		}
+	}
+	return p
+}
+
+// scan returns the flags of b. copyBefore and copyAfter say whether b is
+// bordered by bytes a delta copies from its base, so that a literal may
+// straddle the border: a run that starts with the end of a literal, or ends
+// with its start (two bytes or more), counts as holding it.
+func (p *prefilter) scan(b []byte, copyBefore, copyAfter bool) flags {
+	var f flags
+	for _, lit := range p.keys {
+		if bytes.Contains(b, lit) || straddlesKey(b, lit, copyBefore) {
+			f |= flagKey
+			break
+		}
+	}
+	if f == 0 {
+		for _, s := range p.known {
+			if bytes.Contains(b, s) || straddles(b, s, copyBefore, copyAfter) {
+				f |= flagKey
+				break
+			}
+		}
+	}
+	if p.hasLabel(b, copyBefore, copyAfter) {
+		f |= flagLabel
+	}
+	if randomRun(b, copyBefore, copyAfter) {
+		f |= flagValue
+	}
+	return f
+}
+
+// straddles reports whether b, bordered by copied bytes, may hold the part
+// of lit the copy does not: b starts with lit's last two or more bytes, or
+// ends with its first two or more.
+func straddles(b, lit []byte, before, after bool) bool {
+	for k := 1; k <= len(lit)-2; k++ {
+		if before && bytes.HasPrefix(b, lit[k:]) || after && bytes.HasSuffix(b, lit[:len(lit)-k]) {
+			return true
+		}
+	}
+	return false
+}
+
+// straddlesKey is straddles for a key ID or token prefix, which a long base64
+// tail follows. Only the start of b is checked: if b ended with the first
+// bytes of a prefix, the copy after it would hold the rest and its tail, so
+// the base holds (nearly) a key and carries flagKey itself.
+func straddlesKey(b, lit []byte, before bool) bool {
+	if !before {
+		return false
+	}
+	for k := 1; k <= len(lit)-2; k++ {
+		if bytes.HasPrefix(b, lit[k:]) {
+			rest := b[len(lit)-k:]
+			n := 0
+			for n < len(rest) && n < 16 && class[rest[n]] != 0 {
+				n++
+			}
+			if n == 16 || n == len(rest) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// hasLabel looks for the label words in three casings ("secret", "Secret",
+// "SECRET": the first letter is dropped so one search finds the first two).
+func (p *prefilter) hasLabel(b []byte, before, after bool) bool {
+	for _, l := range p.labels {
+		if bytes.Contains(b, l) || straddles(b, l, before, after) {
+			return true
+		}
+	}
+	return false
+}
+
+// class marks the bytes of base64 by kind: 1 upper, 2 lower, 4 digit, 8
+// '+' and '/', 16 the bytes only tokens hold ('=' padding, '%' of URL
+// encoding).
+var class = func() (t [256]uint8) {
+	for c := 'A'; c <= 'Z'; c++ {
+		t[c] = 1
+	}
+	for c := 'a'; c <= 'z'; c++ {
+		t[c] = 2
+	}
+	for c := '0'; c <= '9'; c++ {
+		t[c] = 4
+	}
+	t['+'], t['/'] = 8, 8
+	t['='], t['%'] = 16, 16
+	return t
+}()
+
+// randomRun reports whether b holds a value: see secretLen. Runs are
+// measured over token bytes; a run of exactly secretLen with no token-only
+// byte is a secret's shape.
+func randomRun(b []byte, copyBefore, copyAfter bool) bool {
+	start := 0
+	var mix uint8
+	for i := 0; i <= len(b); i++ {
+		var c uint8
+		if i < len(b) {
+			c = class[b[i]]
+		}
+		if c != 0 {
+			mix |= c
+			continue
+		}
+		if n := i - start; n >= edgeRunMin && mix&7 == 7 {
+			switch {
+			case n >= tokenMin, copyBefore && start == 0, copyAfter && i == len(b):
+				return true
+			case n >= secretLen && mix&16 == 0:
+				// The 40 may sit inside a longer run of secret bytes only
+				// if the run is exactly 40: anything longer is not one
+				// secret. A run mixing in '=' or '%' may hold a 40 between
+				// them.
+				if n == secretLen {
+					return true
+				}
+			case n >= secretLen && hasSecretSpan(b[start:i]):
+				return true
+			}
+		}
+		start, mix = i+1, 0
+	}
+	return false
+}
+
+// hasSecretSpan looks inside a run holding token-only bytes for exactly
+// secretLen secret bytes between them.
+func hasSecretSpan(run []byte) bool {
+	start := 0
+	for i := 0; i <= len(run); i++ {
+		if i < len(run) && class[run[i]]&16 == 0 {
+			continue
+		}
+		if i-start == secretLen {
+			return true
+		}
+		start = i + 1
+	}
+	return false
+}

@@ -1,0 +1,305 @@
+package history
+
+import (
+	"bytes"
+	"compress/zlib"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+
+	"github.com/go-git/go-git/v5/plumbing"
+)
+
+// packData is one pack's entries, as the object pass left them.
+type packData struct {
+	path    string
+	entries []packEntry
+}
+
+// store reads whole objects from the packs the object pass indexed, applying
+// deltas itself with a small cache of delta bases. go-git's reader hashes
+// every object it caches, which costs more than inflating it; here objects
+// are found by pack offset and trusted as the pack's index names them.
+// A store is not safe for concurrent use: each goroutine makes its own.
+type store struct {
+	inv    *inventory
+	files  []*os.File
+	reader packReader
+	cache  map[[2]int32][]byte
+	size   int
+	budget int
+}
+
+func newStore(inv *inventory, budget int) (*store, error) {
+	s := &store{inv: inv, cache: map[[2]int32][]byte{}, budget: budget}
+	s.reader.exact = true
+	for _, d := range inv.data {
+		f, err := os.Open(d.path)
+		if err != nil {
+			s.close()
+			return nil, err
+		}
+		s.files = append(s.files, f)
+	}
+	return s, nil
+}
+
+func (s *store) close() {
+	for _, f := range s.files {
+		f.Close()
+	}
+}
+
+var errMissing = errors.New("object is missing")
+
+// read returns an object's type (pack numbering) and content. The content
+// may alias the cache: callers must not modify it.
+func (s *store) read(h plumbing.Hash) (int, []byte, error) {
+	for p, idx := range s.inv.packs {
+		off, err := idx.FindOffset(h)
+		if err != nil {
+			continue
+		}
+		es := s.inv.data[p].entries
+		i := sort.Search(len(es), func(i int) bool { return es[i].off >= off })
+		if i < len(es) && es[i].off == off {
+			return s.entry(p, i, 0)
+		}
+	}
+	if s.inv.loose[h] {
+		return readLooseObject(filepath.Join(s.inv.objectsDir, h.String()[:2], h.String()[2:]))
+	}
+	return 0, nil, errMissing
+}
+
+// entry reads pack p's entry i, resolving its delta chain.
+func (s *store) entry(p, i, depth int) (int, []byte, error) {
+	key := [2]int32{int32(p), int32(i)}
+	e := &s.inv.data[p].entries[i]
+	if b, ok := s.cache[key]; ok {
+		return int(e.typ), b, nil
+	}
+	if depth > 10000 {
+		return 0, nil, errors.New("delta chain too deep")
+	}
+	s.reader.f = s.files[p]
+	raw, err := s.reader.region(e.off, e.end)
+	if err != nil {
+		return 0, nil, err
+	}
+	kind, size, n := objectHeader(raw)
+	if n == 0 {
+		return 0, nil, errors.New("corrupt pack entry")
+	}
+	raw = raw[n:]
+	var out []byte
+	switch kind {
+	case objCommit, objTree, objBlob, objTag:
+		out = make([]byte, size)
+		if err := inflateInto(&s.reader, raw, out); err != nil {
+			return 0, nil, err
+		}
+	case objOfsDelta, objRefDelta:
+		var base []byte
+		if kind == objOfsDelta {
+			_, m := ofsDeltaOffset(raw)
+			raw = raw[m:]
+			if e.base < 0 {
+				return 0, nil, errors.New("delta base not found")
+			}
+			_, base, err = s.entry(p, int(e.base), depth+1)
+		} else {
+			var bh plumbing.Hash
+			copy(bh[:], raw[:20])
+			raw = raw[20:]
+			if e.base >= 0 {
+				_, base, err = s.entry(p, int(e.base), depth+1)
+			} else {
+				_, base, err = s.read(bh)
+			}
+		}
+		if err != nil {
+			return 0, nil, err
+		}
+		delta := make([]byte, size)
+		// The reader's window may have moved while reading the base.
+		s.reader.f = s.files[p]
+		raw, err = s.reader.region(e.off, e.end)
+		if err != nil {
+			return 0, nil, err
+		}
+		raw = rawTail(raw, kind)
+		if err := inflateInto(&s.reader, raw, delta); err != nil {
+			return 0, nil, err
+		}
+		out, err = applyDelta(base, delta)
+		if err != nil {
+			return 0, nil, err
+		}
+	default:
+		return 0, nil, fmt.Errorf("unknown object type %d", kind)
+	}
+	if e.bases > 0 && len(out) < s.budget/4 {
+		for k, v := range s.cache {
+			if s.size+len(out) <= s.budget {
+				break
+			}
+			s.size -= len(v)
+			delete(s.cache, k)
+		}
+		s.cache[key] = out
+		s.size += len(out)
+	}
+	return int(e.typ), out, nil
+}
+
+// rawTail skips an entry's header and delta base reference, returning the
+// compressed data.
+func rawTail(raw []byte, kind int) []byte {
+	_, _, n := objectHeader(raw)
+	raw = raw[n:]
+	switch kind {
+	case objOfsDelta:
+		_, m := ofsDeltaOffset(raw)
+		raw = raw[m:]
+	case objRefDelta:
+		raw = raw[20:]
+	}
+	return raw
+}
+
+func inflateInto(r *packReader, z, out []byte) error {
+	r.br.Reset(z)
+	if r.zr == nil {
+		zr, err := zlib.NewReader(&r.br)
+		if err != nil {
+			return err
+		}
+		r.zr = zr
+	} else if err := r.zr.(zlib.Resetter).Reset(&r.br, nil); err != nil {
+		return err
+	}
+	_, err := io.ReadFull(r.zr, out)
+	return err
+}
+
+// applyDelta builds a delta's target from its base.
+func applyDelta(base, d []byte) ([]byte, error) {
+	src, n := deltaSize(d)
+	if n == 0 || src != int64(len(base)) {
+		return nil, errDelta
+	}
+	d = d[n:]
+	size, n := deltaSize(d)
+	if n == 0 {
+		return nil, errDelta
+	}
+	d = d[n:]
+	out := make([]byte, 0, size)
+	for i := 0; i < len(d); {
+		op := d[i]
+		i++
+		if op&0x80 != 0 {
+			var off, sz uint32
+			for bit := 0; bit < 4; bit++ {
+				if op&(1<<bit) != 0 {
+					if i >= len(d) {
+						return nil, errDelta
+					}
+					off |= uint32(d[i]) << (8 * bit)
+					i++
+				}
+			}
+			for bit := 0; bit < 3; bit++ {
+				if op&(0x10<<bit) != 0 {
+					if i >= len(d) {
+						return nil, errDelta
+					}
+					sz |= uint32(d[i]) << (8 * bit)
+					i++
+				}
+			}
+			if sz == 0 {
+				sz = 0x10000
+			}
+			if int64(off)+int64(sz) > int64(len(base)) {
+				return nil, errDelta
+			}
+			out = append(out, base[off:off+sz]...)
+			continue
+		}
+		if op == 0 || i+int(op) > len(d) {
+			return nil, errDelta
+		}
+		out = append(out, d[i:i+int(op)]...)
+		i += int(op)
+	}
+	if int64(len(out)) != size {
+		return nil, errDelta
+	}
+	return out, nil
+}
+
+// readLooseObject reads a loose object in full.
+func readLooseObject(path string) (int, []byte, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return 0, nil, err
+	}
+	zr, err := zlib.NewReader(bytes.NewReader(b))
+	if err != nil {
+		return 0, nil, err
+	}
+	data, err := io.ReadAll(zr)
+	if err != nil {
+		return 0, nil, err
+	}
+	hdr, body, ok := bytes.Cut(data, []byte{0})
+	if !ok {
+		return 0, nil, errors.New("corrupt loose object")
+	}
+	typ, sz, _ := bytes.Cut(hdr, []byte{' '})
+	if n, err := strconv.Atoi(string(sz)); err != nil || n != len(body) {
+		return 0, nil, errors.New("corrupt loose object")
+	}
+	kinds := map[string]int{"commit": objCommit, "tree": objTree, "blob": objBlob, "tag": objTag}
+	k, ok := kinds[string(typ)]
+	if !ok {
+		return 0, nil, errors.New("corrupt loose object")
+	}
+	return k, body, nil
+}
+
+// treeEntry is one entry of a tree object.
+type treeEntry struct {
+	mode string
+	name string
+	hash plumbing.Hash
+}
+
+// parseTree splits a tree object into its entries.
+func parseTree(b []byte) ([]treeEntry, error) {
+	var out []treeEntry
+	for len(b) > 0 {
+		sp := bytes.IndexByte(b, ' ')
+		if sp < 0 {
+			return nil, errors.New("corrupt tree")
+		}
+		nul := bytes.IndexByte(b[sp:], 0)
+		if nul < 0 || sp+nul+21 > len(b) {
+			return nil, errors.New("corrupt tree")
+		}
+		nul += sp
+		var e treeEntry
+		e.mode = string(b[:sp])
+		e.name = string(b[sp+1 : nul])
+		copy(e.hash[:], b[nul+1:nul+21])
+		out = append(out, e)
+		b = b[nul+21:]
+	}
+	return out, nil
+}
