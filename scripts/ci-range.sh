@@ -5,13 +5,14 @@
 # and it works the same on a laptop with the variables set by hand.
 #
 #   CREDGUARD_EVENT   push, pull_request (or pull_request_target,
-#                     merge_request_event); anything else scans everything
+#                     merge_group, merge_request_event); anything else
+#                     (schedule, workflow_dispatch, ...) scans everything
 #   CREDGUARD_BEFORE  push: the commit the ref pointed at before (all zeros
 #                     or empty for a new ref)
 #   CREDGUARD_AFTER   push: the commit it points at now (all zeros: deleted)
 #   CREDGUARD_REF     push: the ref pushed (refs/heads/NAME or NAME)
-#   CREDGUARD_BASE    pull request: the base commit
-#   CREDGUARD_HEAD    pull request: the head commit
+#   CREDGUARD_BASE    pull request, merge group: the base commit
+#   CREDGUARD_HEAD    pull request, merge group: the head commit
 #   CREDGUARD_REMOTE  the remote whose tracking refs hold what CI already
 #                     has (default origin)
 #
@@ -80,7 +81,7 @@ new_commits() {
 
 event=${CREDGUARD_EVENT:-}
 case $event in
-pull_request | pull_request_target | merge_request_event)
+pull_request | pull_request_target | merge_group | merge_request_event)
 	base=${CREDGUARD_BASE:-}
 	head=${CREDGUARD_HEAD:-}
 	[ -n "$base" ] && [ -n "$head" ] || fail "$event: CREDGUARD_BASE and CREDGUARD_HEAD must be set" "pass the pull request's base and head commits"

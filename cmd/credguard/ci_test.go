@@ -157,6 +157,8 @@ func TestCIRange(t *testing.T) {
 			sorted(f1, f2), "", 0, true},
 		{"clean pull request", f1, []string{"CREDGUARD_EVENT=pull_request_target", "CREDGUARD_BASE=" + c2, "CREDGUARD_HEAD=" + f1},
 			sorted(f1), "", 0, false},
+		{"merge queue", f2, []string{"CREDGUARD_EVENT=merge_group", "CREDGUARD_BASE=" + c3, "CREDGUARD_HEAD=" + f2},
+			sorted(f1, f2), "", 0, true},
 		{"deletion", c3, []string{"CREDGUARD_EVENT=push", "CREDGUARD_BEFORE=" + f2, "CREDGUARD_AFTER=" + zeroOID, "CREDGUARD_REF=refs/heads/feat"},
 			nil, "", 0, false},
 		{"scheduled audit", c3, []string{"CREDGUARD_EVENT=schedule"}, nil, "--all", 0, true},
