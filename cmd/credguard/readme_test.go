@@ -208,6 +208,22 @@ func TestReadmeGitHub(t *testing.T) {
 			t.Errorf("workflow snippet does not run on %s", event)
 		}
 	}
+
+	// Both are YAML that a real parser reads (PyYAML comes with pre-commit).
+	check := `import sys, yaml
+action = yaml.safe_load(open(sys.argv[1]))
+steps = action["runs"]["steps"]
+assert action["runs"]["using"] == "composite"
+assert all("shell" in s for s in steps if "run" in s), "a run step without shell"
+wf = yaml.safe_load(sys.stdin)
+uses = [s for s in wf["jobs"]["credguard"]["steps"] if s.get("uses", "").startswith("credguard/credguard@")]
+assert uses and set(uses[0].get("with", {})) <= set(action["inputs"]), "unknown inputs"
+`
+	cmd := exec.Command("python3", "-c", check, filepath.Join(root, "action.yml"))
+	cmd.Stdin = strings.NewReader(wf)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Errorf("YAML check of action.yml and the workflow snippet: %v\n%s", err, out)
+	}
 }
 
 // gitlabScript is the 'script:' of the README's GitLab job.
