@@ -66,9 +66,16 @@ func runHook(ctx context.Context, e *env, args []string) error {
 		binary                     string
 		sub                        = args[0]
 	)
+	switch sub {
+	case "install", "uninstall", "status", "test":
+	default:
+		return usageError("unknown hook command %q (want install, uninstall, status or test)", sub)
+	}
 	fs := pflag.NewFlagSet("hook", pflag.ContinueOnError)
 	fs.StringVarP(&dir, "dir", "C", "", "")
-	fs.BoolVar(&global, "global", false, "")
+	if sub != "test" { // test checks the hook git would run here
+		fs.BoolVar(&global, "global", false, "")
+	}
 	if sub == "install" {
 		fs.BoolVar(&prePush, "pre-push", false, "")
 		fs.BoolVar(&commitMsg, "commit-msg", false, "")
@@ -103,13 +110,8 @@ func runHook(ctx context.Context, e *env, args []string) error {
 		return hookUninstall(ctx, e, dir, global)
 	case "status":
 		return hookStatus(ctx, e, dir, global)
-	case "test":
-		if global {
-			return usageError("hook test: --global is not a flag of test (it tests the hook git would run here)")
-		}
-		return hookTest(ctx, e, dir)
 	default:
-		return usageError("unknown hook command %q (want install, uninstall, status or test)", sub)
+		return hookTest(ctx, e, dir)
 	}
 }
 
