@@ -34,27 +34,29 @@ if [ ! -f "$repo/.bench-ready" ]; then
   echo "== create $repo ($files files)"
   rm -rf "$repo"
   mkdir -p "$repo"
-  python3 - "$repo" "$files" <<'PY'
-import os, sys
-root, n = sys.argv[1], int(sys.argv[2])
-# 100 top folders of 10 subfolders of up to 100 files: 1,100 trees for 100k files.
-for i in range(n):
-    d = os.path.join(root, "pkg%03d" % (i // 1000 % 100), "mod%d" % (i // 100 % 10))
-    if i % 100 == 0:
-        os.makedirs(d, exist_ok=True)
-    with open(os.path.join(d, "file%05d.go" % i), "w") as f:
-        f.write("package mod\n\n// File %d of the synthetic repository.\nfunc F%d() int { return %d }\n" % (i, i, i) + "// padding line\n" * 8)
-PY
   git -C "$repo" init -q
-  git -C "$repo" add -A
-  git -C "$repo" commit -q -m "synthetic repository"
+  # 100 top folders of 10 subfolders of up to 100 files: 1,100 trees for
+  # 100k files, written with fast-import, then checked out and packed.
+  awk -v n="$files" 'BEGIN {
+    print "commit refs/heads/main"
+    print "committer bench <bench@example.com> 1700000000 +0000"
+    print "data 21"; print "synthetic repository"
+    for (i = 0; i < n; i++) {
+      body = sprintf("package mod\n\n// File %d of the synthetic repository.\nfunc F%d() int { return %d }\n", i, i, i)
+      for (k = 0; k < 8; k++) body = body "// padding line\n"
+      printf "M 100644 inline pkg%03d/mod%d/file%05d.go\ndata %d\n%s\n", int(i / 1000) % 100, int(i / 100) % 10, i, length(body), body
+    }
+  }' | git -C "$repo" fast-import --quiet
+  git -C "$repo" reset -q --hard
   git -C "$repo" gc -q
   touch "$repo/.bench-ready"
 fi
 # One staged change (the same every run).
+i=$((files * 427 / 1000))
+changed=$(printf 'pkg%03d/mod%d/file%05d.go' $((i / 1000 % 100)) $((i / 100 % 10)) "$i")
 git -C "$repo" reset -q --hard
-echo "// staged change $(date +%s)" >> "$repo/pkg042/mod7/file42742.go"
-git -C "$repo" add pkg042/mod7/file42742.go
+echo "// staged change $(date +%s)" >> "$repo/$changed"
+git -C "$repo" add "$changed"
 echo "index: $(stat -c %s "$repo/.git/index") bytes, $(git -C "$repo" ls-files | wc -l) entries; staged: $(git -C "$repo" diff --cached --name-only)"
 
 cmds=("$cg scan -C $repo" "git -C $repo diff --cached --name-only")

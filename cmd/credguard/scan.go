@@ -13,7 +13,6 @@ import (
 
 	"github.com/credguard/credguard/profiles"
 	"github.com/credguard/credguard/scan"
-	"github.com/credguard/credguard/scan/staged"
 )
 
 const scanUsage = `usage: credguard scan [flags] [PATH...]
@@ -102,8 +101,7 @@ func runScan(ctx context.Context, e *env, args []string) error {
 	case len(o.paths) > 0:
 		res, err = scanPaths(ctx, o, det)
 	default:
-		res, err = staged.Scan(ctx, workDir(o.dir), det)
-		err = explainStaged(err)
+		res, err = scanStaged(ctx, o, det)
 	}
 	if err != nil {
 		return err

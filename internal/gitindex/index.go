@@ -4,10 +4,12 @@
 // It reads index versions 2, 3 and 4 (path prefix compression), extended
 // flags (skip-worktree, intent-to-add) and the cache-tree (TREE) extension,
 // verifies the trailing checksum, and tolerates the optional extensions git
-// may write (untracked cache, fsmonitor, resolve-undo, EOIE, IEOT). What it
-// cannot read faithfully it refuses with an error: a split index ("link"),
-// a sparse index ("sdir"), any other required extension, and SHA-256
-// repositories, whose object names are 32 bytes.
+// may write (untracked cache, fsmonitor, resolve-undo, EOIE, IEOT). A sparse
+// index ("sdir", as `git sparse-checkout --sparse-index` and scalar write)
+// is read as is: its folder entries name trees. What it cannot read
+// faithfully it refuses with an error: a split index ("link"), any other
+// required extension, and SHA-256 repositories, whose object names are 32
+// bytes.
 //
 // It exists because go-git's index decoder keeps every stat field, builds a
 // time.Time per entry and allocates each path; a pre-commit scan reads the
@@ -47,7 +49,7 @@ type Mode uint32
 
 // The modes git records for index entries and tree entries.
 const (
-	ModeDir        Mode = 0o040000 // trees; in an index only as sparse-directory entries
+	ModeDir        Mode = 0o040000 // trees; in an index only as sparse-directory entries (name ending in "/")
 	ModeRegular    Mode = 0o100644
 	ModeExecutable Mode = 0o100755
 	ModeSymlink    Mode = 0o120000
@@ -81,6 +83,9 @@ type Index struct {
 	// folders whose entries have not changed since. Nil when the index has
 	// no TREE extension.
 	Tree *Tree
+	// Sparse is set for a sparse index: entries with ModeDir stand for
+	// whole folders outside the sparse-checkout cone.
+	Sparse bool
 	// Extensions lists the signatures of the extensions present, in order.
 	Extensions []string
 	// Checksum is the trailing SHA-1 of the file; zero when git was told to
@@ -124,7 +129,7 @@ func (t *Tree) Subtree(name string) *Tree {
 }
 
 // ErrUnsupported is wrapped by errors for valid indexes this reader does not
-// read: split and sparse indexes, required extensions it does not know,
+// read: split indexes, required extensions it does not know,
 // and versions other than 2-4.
 var ErrUnsupported = errors.New("unsupported index")
 
@@ -161,15 +166,16 @@ func ReadFile(path string) (*Index, error) {
 }
 
 const (
-	headerSize   = 12
-	entryFixed   = 62 // stat data (40), object name (20), flags (2)
-	flagExtended = 0x4000
-	flagValid    = 0x8000
-	flagStage    = 0x3000
-	nameMask     = 0x0fff
-	extSkipWt    = 0x4000
-	extITA       = 0x2000
-	extUnused    = 0x9fff // bits that must be zero in the extended flags
+	maxNamesFactor = 32
+	headerSize     = 12
+	entryFixed     = 62 // stat data (40), object name (20), flags (2)
+	flagExtended   = 0x4000
+	flagValid      = 0x8000
+	flagStage      = 0x3000
+	nameMask       = 0x0fff
+	extSkipWt      = 0x4000
+	extITA         = 0x2000
+	extUnused      = 0x9fff // bits that must be zero in the extended flags
 )
 
 // Parse parses an index file's bytes. Entry names share one string built
@@ -210,7 +216,7 @@ func parse(b []byte) (*Index, error) {
 	}
 	n := binary.BigEndian.Uint32(b[8:12])
 	// Each entry takes at least entryFixed+1 bytes (v4) or 64 (v2/3).
-	if uint64(n) > uint64(len(b))/(entryFixed+1) {
+	if uint64(n)*(entryFixed+1) > uint64(len(b)-headerSize) {
 		return nil, corrupt(8, "%d entries cannot fit in %d bytes", n, len(b))
 	}
 	idx.Entries = make([]Entry, n)
@@ -222,6 +228,7 @@ func parse(b []byte) (*Index, error) {
 	ends := make([]int, n)
 	var prev string // the previous entry's name
 	var deferred error
+	dirs := 0
 	off := headerSize
 	for i := range idx.Entries {
 		start := off
@@ -254,10 +261,7 @@ func parse(b []byte) (*Index, error) {
 		switch e.Mode.Type() {
 		case ModeRegular &^ 0o777, ModeSymlink, ModeGitlink:
 		case ModeDir:
-			// Only a sparse index holds folders, and it announces itself
-			// with the "sdir" extension, refused below; meeting one here
-			// means the file is not what it claims.
-			return nil, fmt.Errorf("%w: sparse index (folder entries); run 'git sparse-checkout disable' or 'git config index.sparse false'", ErrUnsupported)
+			dirs++
 		default:
 			return nil, corrupt(start+24, "entry %d has invalid mode %o", i+1, e.Mode)
 		}
@@ -274,6 +278,11 @@ func parse(b []byte) (*Index, error) {
 				return nil, corrupt(off, "entry %d name is not terminated", i+1)
 			}
 			keep := len(prev) - int(strip)
+			// Prefix compression lets a small file describe huge names;
+			// real indexes stay far below this bound.
+			if names.Len()+keep+nul > maxNamesFactor*len(b)+1<<20 {
+				return nil, corrupt(off, "entry %d: implausibly long paths", i+1)
+			}
 			names.WriteString(prev[:keep])
 			names.Write(b[off : off+nul])
 			off += nul + 1
@@ -306,6 +315,9 @@ func parse(b []byte) (*Index, error) {
 		// These two are reported after the extensions: in a split index
 		// (refused there, with a better message) entries that replace
 		// shared ones have no name.
+		if e.Mode.Type() == ModeDir && !strings.HasSuffix(name, "/") && deferred == nil {
+			deferred = corrupt(start, "folder entry %q does not end in /", name)
+		}
 		if len(name) == 0 && deferred == nil {
 			deferred = corrupt(start, "entry %d has an empty name", i+1)
 		}
@@ -349,7 +361,7 @@ func parse(b []byte) (*Index, error) {
 		case sig == "link":
 			return nil, fmt.Errorf("%w: split index; run 'git update-index --no-split-index'", ErrUnsupported)
 		case sig == "sdir":
-			return nil, fmt.Errorf("%w: sparse index; run 'git sparse-checkout disable' or 'git config index.sparse false'", ErrUnsupported)
+			idx.Sparse = true
 		case sig[0] >= 'A' && sig[0] <= 'Z':
 			// Optional extensions (REUC, UNTR, FSMN, EOIE, IEOT, ...) carry
 			// nothing about what a commit records.
@@ -359,6 +371,9 @@ func parse(b []byte) (*Index, error) {
 	}
 	if deferred != nil {
 		return nil, deferred
+	}
+	if dirs > 0 && !idx.Sparse {
+		return nil, corrupt(-1, "%d folder entries without the sparse-index extension", dirs)
 	}
 	return idx, nil
 }

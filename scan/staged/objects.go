@@ -3,6 +3,7 @@ package staged
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -10,6 +11,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/go-git/go-billy/v5/osfs"
@@ -34,7 +36,7 @@ type objects struct {
 	packs    []*pack  // nil until the first lookup that misses loose objects
 	scanned  bool
 	fallback *filesystem.Storage
-	maxSize  int64 // larger objects are returned without content
+	maxSize  int64 // larger objects are streamed, not read into memory
 }
 
 type pack struct {
@@ -63,8 +65,8 @@ func (o *objects) Close() {
 	}
 }
 
-// get returns object h, which must have type t. An object over maxSize
-// comes back as a sizeOnly: its Size is right, it has no content.
+// get returns object h, which must have type t. Objects over maxSize are
+// read when their Reader is, not before.
 func (o *objects) get(h plumbing.Hash, t plumbing.ObjectType) (plumbing.EncodedObject, error) {
 	obj, err := o.find(h)
 	if errors.Is(err, plumbing.ErrObjectNotFound) {
@@ -118,7 +120,7 @@ func (o *objects) loose(path string, h plumbing.Hash) (plumbing.EncodedObject, e
 		return nil, fmt.Errorf("loose object %s: %w", h, err)
 	}
 	if size > o.maxSize {
-		return &sizeOnly{hash: h, typ: t, size: size}, nil
+		return &streamed{hash: h, typ: t, size: size, path: path}, nil
 	}
 	obj := &plumbing.MemoryObject{}
 	obj.SetType(t)
@@ -159,22 +161,65 @@ func (o *objects) openPacks(dir string) {
 	}
 }
 
-// sizeOnly stands for an object too large to read.
-type sizeOnly struct {
+// streamed is a loose object too large to hold in memory: its Reader
+// inflates it from disk, checking its name at the end.
+type streamed struct {
 	hash plumbing.Hash
 	typ  plumbing.ObjectType
 	size int64
+	path string
 }
 
-func (s *sizeOnly) Hash() plumbing.Hash           { return s.hash }
-func (s *sizeOnly) Type() plumbing.ObjectType     { return s.typ }
-func (s *sizeOnly) SetType(t plumbing.ObjectType) { s.typ = t }
-func (s *sizeOnly) Size() int64                   { return s.size }
-func (s *sizeOnly) SetSize(n int64)               { s.size = n }
-func (s *sizeOnly) Reader() (io.ReadCloser, error) {
-	return nil, fmt.Errorf("object %s (%d bytes) is over the size limit", s.hash, s.size)
+func (s *streamed) Hash() plumbing.Hash             { return s.hash }
+func (s *streamed) Type() plumbing.ObjectType       { return s.typ }
+func (s *streamed) SetType(t plumbing.ObjectType)   { s.typ = t }
+func (s *streamed) Size() int64                     { return s.size }
+func (s *streamed) SetSize(n int64)                 { s.size = n }
+func (s *streamed) Writer() (io.WriteCloser, error) { return nil, errors.New("read-only object") }
+
+func (s *streamed) Reader() (io.ReadCloser, error) {
+	f, err := os.Open(s.path)
+	if err != nil {
+		return nil, err
+	}
+	r, err := objfile.NewReader(bufio.NewReader(f))
+	if err == nil {
+		_, _, err = r.Header()
+	}
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("loose object %s: %w", s.hash, err)
+	}
+	return &checkedReader{r: r, f: f, want: s.hash, left: s.size}, nil
 }
-func (s *sizeOnly) Writer() (io.WriteCloser, error) { return nil, errors.New("read-only object") }
+
+// checkedReader reads a loose object's content and, at its end, checks
+// the length and the name against what was read.
+type checkedReader struct {
+	r    *objfile.Reader
+	f    *os.File
+	want plumbing.Hash
+	left int64
+}
+
+func (c *checkedReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.left -= int64(n)
+	if errors.Is(err, io.EOF) {
+		if c.left != 0 {
+			return n, fmt.Errorf("loose object %s: %d bytes short", c.want, c.left)
+		}
+		if got := c.r.Hash(); got != c.want {
+			return n, fmt.Errorf("loose object %s: content hashes to %s", c.want, got)
+		}
+	}
+	return n, err
+}
+
+func (c *checkedReader) Close() error {
+	c.r.Close()
+	return c.f.Close()
+}
 
 // lazyIndex is a version 2 pack index read on demand: a 256-entry fan-out
 // table, then the sorted object names, their CRC-32s, their 31-bit pack
@@ -185,6 +230,9 @@ type lazyIndex struct {
 	n       int64
 	fanout  [256]uint32
 	offsets []uint32 // the whole 31-bit offset table, read on the first FindHash
+
+	hashCalls int
+	byOffset  []offsetPos // sorted by offset, built once FindHash is called often
 }
 
 const (
@@ -296,9 +344,10 @@ func (x *lazyIndex) FindCRC32(h plumbing.Hash) (uint32, error) {
 	return binary.BigEndian.Uint32(b[:]), nil
 }
 
-// FindHash implements idxfile.Index. go-git calls it for each delta base;
-// a linear search of the offset table costs far less than the map go-git
-// builds for it.
+// FindHash implements idxfile.Index. go-git calls it for each delta base.
+// The first calls search the offset table linearly, which costs far less
+// than the map go-git builds; a scan that resolves many deltas (a first
+// commit of a large tree) gets a sorted table after a few dozen calls.
 func (x *lazyIndex) FindHash(o int64) (plumbing.Hash, error) {
 	if x.offsets == nil {
 		raw := make([]byte, x.n*4)
@@ -310,20 +359,59 @@ func (x *lazyIndex) FindHash(o int64) (plumbing.Hash, error) {
 			x.offsets[i] = binary.BigEndian.Uint32(raw[i*4:])
 		}
 	}
-	for i, v := range x.offsets {
-		if v&0x80000000 == 0 && int64(v) != o {
-			continue
-		}
-		if off, err := x.offsetAt(int64(i)); err != nil || off != o {
-			continue
-		}
-		var h plumbing.Hash
-		if _, err := x.f.ReadAt(h[:], x.namesAt()+int64(i)*20); err != nil {
+	x.hashCalls++
+	if x.byOffset == nil && x.hashCalls > 32 {
+		if err := x.sortOffsets(); err != nil {
 			return plumbing.ZeroHash, err
 		}
-		return h, nil
 	}
-	return plumbing.ZeroHash, plumbing.ErrObjectNotFound
+	pos := int64(-1)
+	if x.byOffset != nil {
+		k, found := slices.BinarySearchFunc(x.byOffset, o, func(e offsetPos, o int64) int { return cmp.Compare(e.off, o) })
+		if found {
+			pos = int64(x.byOffset[k].pos)
+		}
+	} else {
+		for i, v := range x.offsets {
+			if v&0x80000000 == 0 && int64(v) != o {
+				continue
+			}
+			if off, err := x.offsetAt(int64(i)); err == nil && off == o {
+				pos = int64(i)
+				break
+			}
+		}
+	}
+	if pos < 0 {
+		return plumbing.ZeroHash, plumbing.ErrObjectNotFound
+	}
+	var h plumbing.Hash
+	if _, err := x.f.ReadAt(h[:], x.namesAt()+pos*20); err != nil {
+		return plumbing.ZeroHash, err
+	}
+	return h, nil
+}
+
+type offsetPos struct {
+	off int64
+	pos int32
+}
+
+func (x *lazyIndex) sortOffsets() error {
+	t := make([]offsetPos, len(x.offsets))
+	for i, v := range x.offsets {
+		off := int64(v)
+		if v&0x80000000 != 0 {
+			var err error
+			if off, err = x.offsetAt(int64(i)); err != nil {
+				return err
+			}
+		}
+		t[i] = offsetPos{off: off, pos: int32(i)}
+	}
+	slices.SortFunc(t, func(a, b offsetPos) int { return cmp.Compare(a.off, b.off) })
+	x.byOffset = t
+	return nil
 }
 
 // Count implements idxfile.Index.

@@ -24,7 +24,7 @@ var (
 	// ErrBareRepository: a bare repository (or a .git folder) has no index.
 	ErrBareRepository = errors.New("bare repository: there is no index to scan")
 	// ErrUnsupported: a valid repository or index this reader cannot read
-	// faithfully (SHA-256 object names, split or sparse index).
+	// faithfully (SHA-256 object names, a split index).
 	ErrUnsupported = errors.New("unsupported repository")
 	// ErrCorrupt: the index or an object it needs cannot be read.
 	ErrCorrupt = errors.New("unreadable repository data")

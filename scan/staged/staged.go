@@ -9,7 +9,10 @@
 // counts, whatever the file on disk holds. Folders whose cache-tree entry is
 // valid and names the same tree as HEAD's are skipped without reading
 // anything, so a commit touching one file costs one index read and a few
-// object lookups, however large the repository.
+// object lookups, however large the repository. Git's environment
+// (GIT_DIR, GIT_WORK_TREE, GIT_INDEX_FILE) is honoured: run as a
+// pre-commit hook by `git commit -a` or `git commit PATH`, the scan reads
+// the temporary index git built for that commit.
 //
 // # What is reported
 //
@@ -25,16 +28,21 @@
 // committed and are ignored. Submodules (gitlinks) are commits of another
 // repository and are skipped. A symlink's blob (the target path) is scanned
 // like any file, since it is what the commit records; binary files are
-// scanned as bytes. Blobs over Options.MaxBlobSize are not read: they are
-// listed in Result.Skipped, which callers treat as a failed scan.
+// scanned as bytes. Blobs of any size are scanned: those over
+// Options.WindowSize are streamed through the detector in overlapping
+// windows instead of being held in memory.
 //
 // During an unresolved merge the index holds stages 1-3 for conflicted
 // paths. `git commit` refuses such an index, but a manual scan reports
 // what "ours" (stage 2) and "theirs" (stage 3) would add against HEAD, and
 // says so in Result.Notes; the common ancestor (stage 1) is not scanned.
+// A merge is compared with HEAD (its first parent) only, so credentials the
+// merged branch brings in are reported.
 //
-// Anything that cannot be read (split or sparse index, SHA-256 repository,
-// corrupt index, missing object) is an error, never a clean result.
+// A sparse index's folder entries (folders outside the sparse-checkout
+// cone) are compared with HEAD tree by tree. Anything that cannot be read
+// (split index, SHA-256 repository, corrupt index, missing object) is an
+// error, never a clean result.
 package staged
 
 import (
@@ -57,15 +65,15 @@ import (
 	"github.com/credguard/credguard/scan"
 )
 
-// DefaultMaxBlobSize is the largest blob read by default: GitHub refuses
-// files over 100 MB, and a credential file is never near that.
-const DefaultMaxBlobSize = 100 << 20
+// DefaultWindowSize is the largest blob read whole by default.
+const DefaultWindowSize = 16 << 20
 
 // Options tune a staged scan. The zero value is ready to use.
 type Options struct {
-	// MaxBlobSize is the largest blob scanned, in bytes; larger ones are
-	// reported in Result.Skipped. 0 means DefaultMaxBlobSize.
-	MaxBlobSize int64
+	// WindowSize is the largest blob read into memory whole, in bytes;
+	// larger ones are scanned in windows of this size (at least 128 KiB)
+	// that overlap by 64 KiB. 0 means DefaultWindowSize.
+	WindowSize int64
 	// Getenv reads the environment (GIT_DIR, GIT_WORK_TREE,
 	// GIT_INDEX_FILE). Nil means os.Getenv.
 	Getenv func(string) string
@@ -81,9 +89,10 @@ func Scan(ctx context.Context, dir string, d *scan.Detector) (*scan.Result, erro
 // Result.Root is the working tree root; findings' File is the slash path
 // from it.
 func (o Options) Scan(ctx context.Context, dir string, d *scan.Detector) (*scan.Result, error) {
-	if o.MaxBlobSize <= 0 {
-		o.MaxBlobSize = DefaultMaxBlobSize
+	if o.WindowSize <= 0 {
+		o.WindowSize = DefaultWindowSize
 	}
+	o.WindowSize = max(o.WindowSize, 2*streamOverlap)
 	if o.Getenv == nil {
 		o.Getenv = os.Getenv
 	}
@@ -95,16 +104,16 @@ func (o Options) Scan(ctx context.Context, dir string, d *scan.Detector) (*scan.
 	if err != nil {
 		return nil, err
 	}
-	st := r.storage(o.MaxBlobSize)
+	st := r.storage(o.WindowSize)
 	defer st.Close()
-	objs := newObjects(r.commonDir, st, o.MaxBlobSize)
+	objs := newObjects(r.commonDir, st, o.WindowSize)
 	defer objs.Close()
 	head, err := headTree(st, objs)
 	if err != nil {
 		return nil, err
 	}
 	s := &stagedScan{ctx: ctx, opts: o, objs: objs, idx: idx, det: d,
-		res: &scan.Result{Root: r.workTree}, deletedBlobs: map[plumbing.Hash]bool{}}
+		res: &scan.Result{Root: r.workTree}, deletedBlobs: map[plumbing.Hash]string{}}
 	if err := s.dir("", 0, len(idx.Entries), idx.Tree, head); err != nil {
 		return nil, err
 	}
@@ -128,12 +137,19 @@ func readIndex(path string) (*gitindex.Index, error) {
 		// A fresh repository has no index until something is staged.
 		return &gitindex.Index{Version: 2}, nil
 	case errors.Is(err, gitindex.ErrUnsupported):
-		return nil, fmt.Errorf("%w: %w", ErrUnsupported, err)
+		return nil, &kindError{kind: ErrUnsupported, err: err}
 	case errors.As(err, &ce):
-		return nil, fmt.Errorf("%w: %w", ErrCorrupt, err)
+		return nil, &kindError{kind: ErrCorrupt, err: err}
 	}
 	return nil, fmt.Errorf("cannot read the index: %w", err)
 }
+
+// kindError classes err as one of this package's errors without repeating
+// the class in the message.
+type kindError struct{ kind, err error }
+
+func (e *kindError) Error() string   { return e.err.Error() }
+func (e *kindError) Unwrap() []error { return []error{e.kind, e.err} }
 
 // headTree returns the tree of the commit HEAD names, or the zero hash on an
 // unborn branch (before the first commit).
@@ -173,9 +189,14 @@ type stagedScan struct {
 
 	changes      []change
 	conflicts    int
-	deletedBlobs map[plumbing.Hash]bool // blobs at HEAD paths the index no longer has
-	deletedTrees []plumbing.Hash        // HEAD folders the index no longer has
-	deletedFPs   map[string]bool        // fingerprints found in deleted files, built on demand
+	deletedBlobs map[plumbing.Hash]string // blobs at HEAD paths the index no longer has, with a path
+	deletedTrees []deletedTree            // HEAD folders the index no longer has
+	deletedFPs   map[string]bool          // fingerprints found in deleted files, built on demand
+}
+
+type deletedTree struct {
+	hash plumbing.Hash
+	path string
 }
 
 // dir compares the index entries [lo, hi), all under the folder prefix
@@ -211,7 +232,15 @@ func (s *stagedScan) dir(prefix string, lo, hi int, node *gitindex.Tree, head pl
 				subHead = he.Hash
 				delete(headEntries, sub)
 			}
-			if err := s.dir(subPrefix, i, j, node.Subtree(sub), subHead); err != nil {
+			var err error
+			if e := &entries[i]; e.Mode.Type() == gitindex.ModeDir && e.Name == subPrefix {
+				// A sparse index's folder entry: the whole folder is one
+				// tree, compared with HEAD's tree by tree.
+				err = s.trees(subPrefix, plumbing.Hash(e.Hash), subHead)
+			} else {
+				err = s.dir(subPrefix, i, j, node.Subtree(sub), subHead)
+			}
+			if err != nil {
 				return err
 			}
 			i = j
@@ -231,17 +260,77 @@ func (s *stagedScan) dir(prefix string, lo, hi int, node *gitindex.Tree, head pl
 			s.entry(&entries[i], old)
 		}
 	}
-	// What HEAD has and the index does not is deleted: nothing to report,
-	// but the source of any rename.
+	s.deleted(prefix, headEntries)
+	return nil
+}
+
+// trees compares the staged tree of folder prefix (a sparse index's folder
+// entry) with HEAD's tree for it (zero if HEAD has none).
+func (s *stagedScan) trees(prefix string, staged, head plumbing.Hash) error {
+	if staged == head {
+		return nil
+	}
+	if err := s.ctx.Err(); err != nil {
+		return err
+	}
+	st, err := s.tree(staged)
+	if err != nil {
+		return fmt.Errorf("%w: staged tree %s (%s): %v", ErrCorrupt, staged, orRoot(prefix), err)
+	}
+	headEntries := map[string]object.TreeEntry{}
+	if !head.IsZero() {
+		ht, err := s.tree(head)
+		if err != nil {
+			return fmt.Errorf("%w: HEAD tree %s (%s): %v", ErrCorrupt, head, orRoot(prefix), err)
+		}
+		for _, e := range ht.Entries {
+			headEntries[e.Name] = e
+		}
+	}
+	for _, e := range st.Entries {
+		he, inHead := headEntries[e.Name]
+		switch {
+		case e.Mode == filemode.Dir:
+			var sub plumbing.Hash
+			if inHead && he.Mode == filemode.Dir {
+				sub = he.Hash
+				delete(headEntries, e.Name)
+			}
+			if err := s.trees(prefix+e.Name+"/", e.Hash, sub); err != nil {
+				return err
+			}
+		case isBlob(e.Mode):
+			var old plumbing.Hash
+			if inHead && he.Mode != filemode.Dir {
+				delete(headEntries, e.Name)
+				if isBlob(he.Mode) {
+					old = he.Hash
+				}
+			}
+			if e.Hash != old && e.Hash != emptyBlob {
+				s.changes = append(s.changes, change{path: prefix + e.Name, hash: e.Hash, old: old})
+			}
+		default: // a gitlink
+			if inHead && he.Mode != filemode.Dir {
+				delete(headEntries, e.Name)
+			}
+		}
+	}
+	s.deleted(prefix, headEntries)
+	return nil
+}
+
+// deleted records what HEAD has under prefix and the index does not:
+// nothing to report, but the source of any rename.
+func (s *stagedScan) deleted(prefix string, headEntries map[string]object.TreeEntry) {
 	for _, he := range headEntries {
 		switch {
 		case he.Mode == filemode.Dir:
-			s.deletedTrees = append(s.deletedTrees, he.Hash)
+			s.deletedTrees = append(s.deletedTrees, deletedTree{he.Hash, prefix + he.Name})
 		case isBlob(he.Mode):
-			s.deletedBlobs[he.Hash] = true
+			s.deletedBlobs[he.Hash] = prefix + he.Name
 		}
 	}
-	return nil
 }
 
 func orRoot(prefix string) string {
@@ -276,6 +365,9 @@ func (s *stagedScan) entry(e *gitindex.Entry, old plumbing.Hash) {
 	if h == old || h == emptyBlob {
 		return
 	}
+	if n := len(s.changes); n > 0 && s.changes[n-1].path == e.Name && s.changes[n-1].hash == h {
+		return // both sides of a conflict staged the same content
+	}
 	s.changes = append(s.changes, change{path: e.Name, hash: h, old: old})
 }
 
@@ -285,17 +377,13 @@ func (s *stagedScan) scanChanges() error {
 		if err := s.ctx.Err(); err != nil {
 			return err
 		}
-		if c.old.IsZero() && s.deletedBlobs[c.hash] {
+		if _, renamed := s.deletedBlobs[c.hash]; renamed && c.old.IsZero() {
 			continue // a pure rename of a file HEAD has
 		}
-		content, ok, err := s.blob(c.path, c.hash)
+		found, err := s.findings(c.path, c.hash, true)
 		if err != nil {
-			return err
+			return fmt.Errorf("%w: %s: %v", ErrCorrupt, c.path, err)
 		}
-		if !ok {
-			continue
-		}
-		found := dropAllowed(content, s.det.Scan(c.path, content))
 		if len(found) == 0 {
 			continue
 		}
@@ -329,23 +417,35 @@ func (s *stagedScan) tree(h plumbing.Hash) (*object.Tree, error) {
 	return &t, nil
 }
 
-// blob reads a blob, or records it in Result.Skipped (ok false) if it is
-// over the size limit.
-func (s *stagedScan) blob(path string, h plumbing.Hash) (content []byte, ok bool, err error) {
+// findings runs the detector over blob h, read whole or, when large,
+// streamed in windows. With allow, lines marked credguard:allow are
+// dropped.
+func (s *stagedScan) findings(path string, h plumbing.Hash, allow bool) ([]scan.Finding, error) {
 	obj, err := s.objs.get(h, plumbing.BlobObject)
 	if err != nil {
-		return nil, false, fmt.Errorf("%w: %s: blob %s: %v", ErrCorrupt, path, h, err)
+		return nil, fmt.Errorf("blob %s: %v", h, err)
 	}
-	if size := obj.Size(); size > s.opts.MaxBlobSize {
-		s.res.Skipped = append(s.res.Skipped, scan.Skipped{Path: path,
-			Reason: fmt.Sprintf("staged blob is %d bytes, over the %d-byte scan limit", size, s.opts.MaxBlobSize)})
-		return nil, false, nil
+	if obj.Size() > s.opts.WindowSize {
+		rd, err := obj.Reader()
+		if err != nil {
+			return nil, fmt.Errorf("blob %s: %v", h, err)
+		}
+		defer rd.Close()
+		found, err := scanStream(s.det, path, rd, int(s.opts.WindowSize), allow)
+		if err != nil {
+			return nil, fmt.Errorf("blob %s: %v", h, err)
+		}
+		return found, nil
 	}
-	content, err = readObject(obj)
+	content, err := readObject(obj)
 	if err != nil {
-		return nil, false, fmt.Errorf("%w: %s: blob %s: %v", ErrCorrupt, path, h, err)
+		return nil, fmt.Errorf("blob %s: %v", h, err)
 	}
-	return content, true, nil
+	found := s.det.Scan(path, content)
+	if allow {
+		found = dropAllowed(content, found)
+	}
+	return found, nil
 }
 
 func readObject(obj plumbing.EncodedObject) ([]byte, error) {
@@ -364,22 +464,15 @@ func readObject(obj plumbing.EncodedObject) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// fingerprints returns the fingerprints of the findings in HEAD's blob h at
-// path. A blob over the size limit yields none: everything new is reported.
+// fingerprints returns the fingerprints of the findings in HEAD's blob h
+// at path, marked lines included: a value committed before is not new.
 func (s *stagedScan) fingerprints(path string, h plumbing.Hash) (map[string]bool, error) {
-	obj, err := s.objs.get(h, plumbing.BlobObject)
+	found, err := s.findings(path, h, false)
 	if err != nil {
-		return nil, fmt.Errorf("%w: HEAD's %s: blob %s: %v", ErrCorrupt, path, h, err)
+		return nil, fmt.Errorf("%w: HEAD's %s: %v", ErrCorrupt, path, err)
 	}
-	fps := map[string]bool{}
-	if obj.Size() > s.opts.MaxBlobSize {
-		return fps, nil
-	}
-	content, err := readObject(obj)
-	if err != nil {
-		return nil, fmt.Errorf("%w: HEAD's %s: blob %s: %v", ErrCorrupt, path, h, err)
-	}
-	for _, f := range s.det.Scan(path, content) {
+	fps := make(map[string]bool, len(found))
+	for _, f := range found {
 		fps[f.Fingerprint] = true
 	}
 	return fps, nil
@@ -393,27 +486,27 @@ func (s *stagedScan) deletedFingerprints() (map[string]bool, error) {
 	}
 	// Expand deleted folders (a renamed folder) into their blobs.
 	for len(s.deletedTrees) > 0 {
-		h := s.deletedTrees[len(s.deletedTrees)-1]
+		d := s.deletedTrees[len(s.deletedTrees)-1]
 		s.deletedTrees = s.deletedTrees[:len(s.deletedTrees)-1]
-		t, err := s.tree(h)
+		t, err := s.tree(d.hash)
 		if err != nil {
-			return nil, fmt.Errorf("%w: HEAD tree %s: %v", ErrCorrupt, h, err)
+			return nil, fmt.Errorf("%w: HEAD tree %s (%s): %v", ErrCorrupt, d.hash, d.path, err)
 		}
 		for _, e := range t.Entries {
 			switch {
 			case e.Mode == filemode.Dir:
-				s.deletedTrees = append(s.deletedTrees, e.Hash)
+				s.deletedTrees = append(s.deletedTrees, deletedTree{e.Hash, d.path + "/" + e.Name})
 			case isBlob(e.Mode):
-				s.deletedBlobs[e.Hash] = true
+				s.deletedBlobs[e.Hash] = d.path + "/" + e.Name
 			}
 		}
 	}
 	s.deletedFPs = map[string]bool{}
-	for h := range s.deletedBlobs {
+	for h, path := range s.deletedBlobs {
 		if err := s.ctx.Err(); err != nil {
 			return nil, err
 		}
-		fps, err := s.fingerprints("(deleted file)", h)
+		fps, err := s.fingerprints(path, h)
 		if err != nil {
 			return nil, err
 		}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -19,10 +20,11 @@ import (
 // newKey returns a fresh fake access key ID (never a committed literal).
 func newKey() string { return awskey.FakeID("AKIA", awskey.FakeAccount()) }
 
-// scanDir runs a staged scan of dir with env as the whole environment.
-func scanDir(t *testing.T, dir string, env map[string]string, max int64) (*scan.Result, error) {
+// scanDir runs a staged scan of dir with env as the whole environment and
+// the given window size (0 for the default).
+func scanDir(t *testing.T, dir string, env map[string]string, window int64) (*scan.Result, error) {
 	t.Helper()
-	o := Options{MaxBlobSize: max, Getenv: func(k string) string { return env[k] }}
+	o := Options{WindowSize: window, Getenv: func(k string) string { return env[k] }}
 	return o.Scan(context.Background(), dir, scan.New(scan.Options{}))
 }
 
@@ -188,7 +190,7 @@ func TestPackedHistory(t *testing.T) {
 	r := gittest.New(t)
 	old := newKey()
 	var body strings.Builder
-	for i := range 400 {
+	for i := range 1500 { // over 16 KiB: go-git reads it lazily from the pack
 		fmt.Fprintf(&body, "config line %d of a long file\n", i)
 	}
 	r.Write("big.txt", body.String()+"id = "+old+"\n")
@@ -203,6 +205,12 @@ func TestPackedHistory(t *testing.T) {
 	r.Write("sub/new.txt", "fresh = "+newKey()+"\n")
 	r.Git("add", ".")
 	want(t, mustScan(t, r.Dir), "sub/new.txt:1")
+	r.Write("big.txt", "header\n"+body.String()+"id = "+old+"\nmore\nnew = "+newKey()+"\n")
+	r.Git("add", ".")
+	want(t, mustScan(t, r.Dir), "big.txt:1504", "sub/new.txt:1")
+	r.Git("reset", "-q")
+	r.Write("big.txt", "header\n"+body.String()+"id = "+old+"\nmore\n")
+	r.Git("add", ".")
 
 	// Everything packed, the staged blobs included.
 	r.Git("repack", "-adq")
@@ -240,6 +248,18 @@ func TestSubmodulesSymlinksBinaries(t *testing.T) {
 	r.Git("update-index", "--add", "--cacheinfo", "120000,"+blob+",link")
 	want(t, mustScan(t, r.Dir), "link:1")
 	r.Git("rm", "-q", "--cached", "link")
+	if runtime.GOOS != "windows" {
+		// The same through a real symlink and git add.
+		if err := os.Symlink("/etc/"+newKey(), r.Path("real-link")); err != nil {
+			t.Fatal(err)
+		}
+		r.Git("add", "real-link")
+		if mode := r.Git("ls-files", "-s", "real-link"); !strings.HasPrefix(mode, "120000 ") {
+			t.Fatalf("ls-files: %s", mode)
+		}
+		want(t, mustScan(t, r.Dir), "real-link:1")
+		r.Git("rm", "-q", "--cached", "real-link")
+	}
 
 	// Binary content: a key ID between NUL bytes.
 	r.Write("app.bin", "\x00\x01\x02ELF\x00"+newKey()+"\x00\xff\xfe")
@@ -247,28 +267,75 @@ func TestSubmodulesSymlinksBinaries(t *testing.T) {
 	want(t, mustScan(t, r.Dir), "app.bin:1")
 }
 
-func TestLargeBlobSkipped(t *testing.T) {
+// TestLargeBlobStreamed: blobs over the window size are scanned in
+// windows, loose or packed, with the same findings as a whole read.
+func TestLargeBlobStreamed(t *testing.T) {
 	r := gittest.New(t)
-	r.Write("small.txt", "small\n")
+	var big strings.Builder
+	old := newKey()
+	for i := range 30000 {
+		fmt.Fprintf(&big, "row %d,%s\n", i, strings.Repeat("v", i%50))
+		if i == 20 {
+			big.WriteString("old = " + old + "\n")
+		}
+	}
+	r.Write("large.csv", big.String())
 	r.Commit("one")
-	r.Write("large.dat", strings.Repeat("0123456789abcdef\n", 200)+newKey()+"\n")
-	r.Write("small.txt", "small "+newKey()+"\n")
+	r.Write("large.csv", big.String()[:500000]+"new = "+newKey()+"\n"+big.String()[500000:]+"last "+newKey()+"\n")
 	r.Git("add", ".")
-	res, err := scanDir(t, r.Dir, nil, 1024)
-	if err != nil {
-		t.Fatal(err)
+	whole := mustScan(t, r.Dir)
+	if len(whole) != 2 {
+		t.Fatalf("whole read: %q, want two new keys", whole)
 	}
-	want(t, where(res), "small.txt:1")
-	if len(res.Skipped) != 1 || res.Skipped[0].Path != "large.dat" || !strings.Contains(res.Skipped[0].Reason, "limit") {
-		t.Errorf("Skipped = %+v, want large.dat over the limit", res.Skipped)
+	for _, packed := range []bool{false, true} {
+		if packed {
+			r.Git("repack", "-adq")
+		}
+		res, err := scanDir(t, r.Dir, nil, 128<<10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want(t, where(res), whole...)
+		if len(res.Skipped) != 0 {
+			t.Errorf("Skipped = %v", res.Skipped)
+		}
 	}
-	// Packed, the size comes from the pack.
-	r.Git("commit", "-qm", "two")
-	r.Write("large.dat", strings.Repeat("x", 5000)+"\n")
-	r.Git("add", ".")
-	r.Git("repack", "-adq")
-	if res, err = scanDir(t, r.Dir, nil, 1024); err != nil || len(res.Skipped) != 1 {
-		t.Errorf("packed: err %v, skipped %+v; want large.dat skipped", err, res.Skipped)
+}
+
+// TestScanStreamMatchesWhole compares windowed scanning with a whole read
+// on content with keys at window edges and lines longer than a window.
+func TestScanStreamMatchesWhole(t *testing.T) {
+	d := scan.New(scan.Options{})
+	var b strings.Builder
+	for i := 0; b.Len() < 900_000; i++ {
+		switch {
+		case i%97 == 0:
+			b.WriteString(strings.Repeat("long line ", 20000)) // 200 kB, no newline
+			b.WriteString(newKey())
+		case i%13 == 0:
+			b.WriteString("k=" + newKey() + " and " + newKey())
+		default:
+			b.WriteString(strings.Repeat("x", i%300))
+		}
+		b.WriteByte('\n')
+	}
+	content := []byte(b.String())
+	wholeFound := d.Scan("f", content)
+	slices.SortFunc(wholeFound, func(a, b scan.Finding) int { return a.Offset - b.Offset })
+	for _, window := range []int{128 << 10, 200_001, 1 << 20} {
+		got, err := scanStream(d, "f", strings.NewReader(b.String()), window, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != len(wholeFound) || len(got) < 20 {
+			t.Fatalf("window %d: %d findings, whole read %d", window, len(got), len(wholeFound))
+		}
+		for i := range got {
+			g, w := got[i], wholeFound[i]
+			if g.Line != w.Line || g.Column != w.Column || g.Offset != w.Offset || g.Fingerprint != w.Fingerprint {
+				t.Errorf("window %d, finding %d: got %d:%d@%d, want %d:%d@%d", window, i, g.Line, g.Column, g.Offset, w.Line, w.Column, w.Offset)
+			}
+		}
 	}
 }
 
@@ -343,6 +410,42 @@ func TestSkipWorktreeAndAssumeUnchanged(t *testing.T) {
 	r.Write("assumed.txt", "a "+newKey()+"\n")
 	r.Git("add", "assumed.txt") // does nothing: git assumes it unchanged
 	want(t, mustScan(t, r.Dir), "sparse.txt:1")
+}
+
+// TestSparseIndex: folders outside the cone are single index entries
+// naming a tree; they are compared with HEAD tree by tree.
+func TestSparseIndex(t *testing.T) {
+	r := gittest.New(t)
+	r.Write("cone/a.txt", "a\n")
+	r.Write("out/deep/b.txt", "b\n")
+	r.Write("out/c.txt", "c "+newKey()+"\n")
+	r.Commit("one")
+	r.Write("out/deep/b.txt", "b "+newKey()+"\n")
+	r.Write("out/new.txt", "n "+newKey()+"\n")
+	r.Git("rm", "-q", "out/c.txt")
+	r.Commit("two: keys outside the cone")
+	r.Git("sparse-checkout", "init", "--cone", "--sparse-index")
+	r.Git("sparse-checkout", "set", "cone")
+	idx, err := gitindex.ReadFile(r.Path(".git/index"))
+	if err != nil || !idx.Sparse {
+		t.Fatalf("index: %v, sparse %v", err, idx != nil && idx.Sparse)
+	}
+	want(t, mustScan(t, r.Dir)) // nothing staged
+
+	r.Write("cone/a.txt", "a "+newKey()+"\n")
+	r.Git("add", "cone/a.txt")
+	want(t, mustScan(t, r.Dir), "cone/a.txt:1")
+
+	// Back to the first commit, keeping the index: the folder entry "out/"
+	// now differs from HEAD's tree, and what it adds is reported.
+	r.Git("reset", "-q", "--soft", "HEAD~1")
+	idx, err = gitindex.ReadFile(r.Path(".git/index"))
+	if err != nil || !slices.ContainsFunc(idx.Entries, func(e gitindex.Entry) bool {
+		return e.Name == "out/" && e.Mode.Type() == gitindex.ModeDir
+	}) {
+		t.Fatalf("after reset: %v; want a folder entry out/", err)
+	}
+	want(t, mustScan(t, r.Dir), "cone/a.txt:1", "out/deep/b.txt:1", "out/new.txt:1")
 }
 
 func TestMergeConflict(t *testing.T) {
