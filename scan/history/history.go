@@ -82,7 +82,8 @@ func Scan(ctx context.Context, dir string, det *scan.Detector, opts Options) (*s
 	}
 	objectsDir := filepath.Join(commonDir(gitDir), "objects")
 
-	inv, err := objectPass(ctx, objectsDir, newPrefilter(opts.KnownSecrets), opts.Workers, opts.MaxBlobSize)
+	pf := newPrefilter(opts.KnownSecrets)
+	inv, err := objectPass(ctx, objectsDir, pf, opts.Workers, opts.MaxBlobSize)
 	if err != nil {
 		return nil, fmt.Errorf("cannot read objects: %w", err)
 	}
@@ -126,7 +127,7 @@ func Scan(ctx context.Context, dir string, det *scan.Detector, opts Options) (*s
 	}
 
 	tracef("commits: %d in scope", len(order))
-	interest, err := confirm(ctx, inv, det, opts.Workers)
+	interest, err := confirm(ctx, inv, pf, det, opts.Workers)
 	if err != nil {
 		return nil, err
 	}
@@ -151,82 +152,103 @@ func Scan(ctx context.Context, dir string, det *scan.Detector, opts Options) (*s
 	return res, nil
 }
 
-// confirm reads the blobs the prefilter let through and keeps those the
-// detector finds something in. Blobs that cannot be read become skipped.
-func confirm(ctx context.Context, inv *inventory, det *scan.Detector, workers int) (map[plumbing.Hash]bool, error) {
-	var todo []plumbing.Hash
-	for h, st := range inv.blobs {
-		if st.hot {
-			todo = append(todo, h)
-		}
-	}
+// confirm decides which blobs the prefilter let through hold findings. Pack
+// entries are taken in pack order, bases before their deltas: each delta's
+// inherited flags are first sharpened by following its base's spans (see
+// refiner); what remains a candidate is rebuilt in full, its exact spans
+// recorded for its own deltas, and handed to the detector on other cores.
+// Loose blobs are read and scanned directly. Blobs that cannot be read
+// become skipped.
+func confirm(ctx context.Context, inv *inventory, pf *prefilter, det *scan.Detector, workers int) (map[plumbing.Hash]bool, error) {
 	interest := map[plumbing.Hash]bool{}
-	if len(todo) == 0 {
-		return interest, nil
+	rf, err := newRefiner(pf, inv.data)
+	if err != nil {
+		return nil, err
 	}
-	// In pack order, deltas follow the bases they share: the cache works.
-	loc := func(h plumbing.Hash) (int, int64) {
-		for p, idx := range inv.packs {
-			if off, err := idx.FindOffset(h); err == nil {
-				return p, off
-			}
-		}
-		return len(inv.packs), 0
+	defer rf.close()
+	st, err := newStore(inv, cacheBudget)
+	if err != nil {
+		return nil, err
 	}
-	type placed struct {
-		h    plumbing.Hash
-		pack int
-		off  int64
+	defer st.close()
+
+	type job struct {
+		h       plumbing.Hash
+		content []byte
 	}
-	list := make([]placed, len(todo))
-	for i, h := range todo {
-		p, off := loc(h)
-		list[i] = placed{h, p, off}
-	}
-	sort.Slice(list, func(i, j int) bool {
-		if list[i].pack != list[j].pack {
-			return list[i].pack < list[j].pack
-		}
-		return list[i].off < list[j].off
-	})
-	workers = min(workers, len(list))
-	var (
-		mu sync.Mutex
-		wg sync.WaitGroup
-	)
-	stores := make([]*store, workers)
-	for w := range stores {
-		s, err := newStore(inv, cacheBudget/workers)
-		if err != nil {
-			for _, s := range stores[:w] {
-				s.close()
-			}
-			return nil, err
-		}
-		stores[w] = s
-	}
-	for w, s := range stores {
-		part := list[w*len(list)/workers : (w+1)*len(list)/workers]
+	jobs := make(chan job, 64)
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			defer s.close()
-			for _, x := range part {
-				if ctx.Err() != nil {
-					return
+			for j := range jobs {
+				if len(det.Scan("", j.content)) > 0 {
+					mu.Lock()
+					interest[j.h] = true
+					mu.Unlock()
 				}
-				_, b, err := s.read(x.h)
-				found := err == nil && len(det.Scan("", b)) > 0
-				mu.Lock()
-				if err != nil {
-					inv.blobs[x.h] = blobState{reason: "cannot read blob: " + err.Error()}
-				} else if found {
-					interest[x.h] = true
-				}
-				mu.Unlock()
 			}
 		}()
 	}
+	fail := func(h plumbing.Hash, err error) {
+		mu.Lock()
+		inv.blobs[h] = blobState{reason: "cannot read blob: " + err.Error()}
+		mu.Unlock()
+	}
+	rebuilt := 0
+	for p, d := range inv.data {
+		for i := range d.entries {
+			if ctx.Err() != nil {
+				break
+			}
+			e := &d.entries[i]
+			if e.typ != objBlob || e.err != "" || !e.fl.candidate() {
+				continue
+			}
+			mu.Lock()
+			state := inv.blobs[e.hash]
+			mu.Unlock()
+			if !state.hot {
+				continue // too large, or unreadable
+			}
+			if (e.kind == objOfsDelta || e.kind == objRefDelta) && !e.own.candidate() && !rf.refine(p, i).flags().candidate() {
+				continue
+			}
+			_, content, err := st.entry(p, i, 0)
+			if err != nil {
+				fail(e.hash, err)
+				continue
+			}
+			rebuilt++
+			exact := &refined{spans: pf.spans(content, 0, false, false, nil), label: pf.hasLabel(content, false, false)}
+			for _, s := range exact.spans {
+				exact.maxLen = max(exact.maxLen, s.end-s.start)
+			}
+			sort.Slice(exact.spans, func(a, b int) bool { return exact.spans[a].start < exact.spans[b].start })
+			rf.memo[e] = exact
+			if exact.flags().candidate() {
+				jobs <- job{e.hash, content}
+			}
+		}
+	}
+	tracef("confirm: %d blobs rebuilt", rebuilt)
+	for h := range inv.loose {
+		if ctx.Err() != nil {
+			break
+		}
+		if !inv.blobs[h].hot {
+			continue
+		}
+		_, content, err := st.read(h)
+		if err != nil {
+			fail(h, err)
+			continue
+		}
+		jobs <- job{h, content}
+	}
+	close(jobs)
 	wg.Wait()
 	return interest, ctx.Err()
 }

@@ -68,11 +68,13 @@ func (inv *inventory) index() {
 // packEntry is one object of a pack, in offset order.
 type packEntry struct {
 	hash     plumbing.Hash
-	off, end int64 // the object's bytes in the pack: header and compressed data
-	typ      int8  // pack type; after resolve, never a delta type
-	kind     int8  // pack type as stored (a delta type for deltas)
-	bases    int32 // how many deltas use this entry as their base
-	fl       flags
+	off, end int64  // the object's bytes in the pack: header and compressed data
+	typ      int8   // pack type; after resolve, never a delta type
+	kind     int8   // pack type as stored (a delta type for deltas)
+	bases    int32  // how many deltas use this entry as their base
+	fl       flags  // what the content may hold: own (inserted) flags, then the base's added
+	own      flags  // a delta's inserted bytes' flags
+	spans    []span // a whole blob's key literals and value runs, when it has any
 	resolved bool
 	base     int32 // index of the delta base in the same pack, or -1
 	baseHash plumbing.Hash
@@ -150,13 +152,14 @@ func objectPass(ctx context.Context, objectsDir string, pf *prefilter, workers i
 	}
 	for _, es := range allEntries {
 		for i := range es {
+			resolve(es, &es[i])
+		}
+	}
+	for _, es := range allEntries {
+		for i := range es {
 			e := &es[i]
-			resolve(es, e)
 			if e.typ != objBlob && !(e.err != "" && e.typ == 0) {
 				continue
-			}
-			if tryCount != nil {
-				tryCount[e.fl]++
 			}
 			switch {
 			case e.err != "":
@@ -388,6 +391,9 @@ func (r *packReader) read(e *packEntry) {
 			return
 		}
 		e.fl = r.pf.scan(data, false, false)
+		if e.fl&(flagKey|flagValue) != 0 {
+			e.spans = r.pf.spans(data, 0, false, false, nil)
+		}
 	case objOfsDelta:
 		rel, n := ofsDeltaOffset(raw)
 		if n == 0 || rel > e.off {
@@ -420,7 +426,7 @@ func (r *packReader) delta(e *packEntry, z []byte) {
 		e.err = "corrupt delta: " + err.Error()
 		return
 	}
-	e.fl, e.size = fl, target
+	e.fl, e.own, e.size = fl, fl, target
 }
 
 // inflate decompresses a zlib stream; size < 0 means unknown.
@@ -572,5 +578,3 @@ func scanDelta(d []byte, pf *prefilter) (target int64, fl flags, err error) {
 	flush(false)
 	return target, fl, nil
 }
-
-var tryCount map[flags]int

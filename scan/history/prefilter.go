@@ -46,12 +46,17 @@ func (f flags) candidate() bool {
 // possibly URL-encoded. So a value is a run of exactly secretLen secret bytes
 // or at least tokenMin token bytes, mixing upper case, lower case and digits
 // (as random base64 all but always does, and as awskey.LooksRandom demands).
-// A run touching a copy border may continue in copied bytes: there any run
-// of edgeRunMin or more counts.
+//
+// A run touching a copy border may continue in the copied bytes. git's delta
+// encoder copies only what it matched in the base (16-byte anchors extended
+// byte by byte), so the copied part of a new random value is what matched the
+// base by chance: a few bytes (eight with probability 2^-48). The inserted
+// part of a value at a border is thus at least edgeRunMin bytes; a value
+// the base already held is the base's, and inherited from it.
 const (
 	secretLen  = 40
 	tokenMin   = 100
-	edgeRunMin = 12
+	edgeRunMin = secretLen - 8
 )
 
 // stsMarks are in the base64 of every STS session token: "YXdz" is "aws",
@@ -110,6 +115,41 @@ func (p *prefilter) scan(b []byte, copyBefore, copyAfter bool) flags {
 	return f
 }
 
+// span is where something the prefilter looks for lies in an object's
+// content: a key literal (flagKey) or a value run (flagValue).
+type span struct {
+	start, end int64
+	kind       flags
+}
+
+// spans appends to out the key literals and value runs of b, which starts
+// at offset at of its object. Literals that may straddle a copy border get a
+// span at the border.
+func (p *prefilter) spans(b []byte, at int64, copyBefore, copyAfter bool, out []span) []span {
+	lits := func(list [][]byte, straddle func(lit []byte) bool) {
+		for _, lit := range list {
+			for off := 0; ; {
+				i := bytes.Index(b[off:], lit)
+				if i < 0 {
+					break
+				}
+				out = append(out, span{at + int64(off+i), at + int64(off+i+len(lit)), flagKey})
+				off += i + 1
+			}
+			if straddle(lit) {
+				out = append(out, span{at, at + int64(len(b)), flagKey})
+			}
+		}
+	}
+	lits(p.keys, func(lit []byte) bool { return straddlesKey(b, lit, copyBefore) })
+	lits(p.known, func(lit []byte) bool { return straddles(b, lit, copyBefore, copyAfter) })
+	valueRuns(b, copyBefore, copyAfter, func(s, e int) bool {
+		out = append(out, span{at + int64(s), at + int64(e), flagValue})
+		return true
+	})
+	return out
+}
+
 // straddles reports whether b, bordered by copied bytes, may hold the part
 // of lit the copy does not: b starts with lit's last two or more bytes, or
 // ends with its first two or more.
@@ -122,24 +162,32 @@ func straddles(b, lit []byte, before, after bool) bool {
 	return false
 }
 
-// straddlesKey is straddles for a key ID or token prefix, which a long base64
-// tail follows. Only the start of b is checked: if b ended with the first
-// bytes of a prefix, the copy after it would hold the rest and its tail, so
-// the base holds (nearly) a key and carries flagKey itself.
+// straddlesKey is straddles for a key ID prefix or a token mark, which a
+// long tail follows: 16 base32 characters after a key ID prefix, base64 in a
+// token. Only the start of b is checked: if b ended with the first bytes of
+// a literal, the copy after it would hold the rest and the tail, so the base
+// holds them and carries flagKey itself. The copied part of a literal is
+// what matched the base by chance, so at most 8 bytes: at least the last 4
+// bytes of a long mark are inserted (all of a key ID prefix but 1 to 3).
 func straddlesKey(b, lit []byte, before bool) bool {
 	if !before {
 		return false
 	}
+	isID := len(lit) == 4 && awskey.PrefixKind(string(lit)) != awskey.NotAKey
 	for k := 1; k <= len(lit)-2; k++ {
-		if bytes.HasPrefix(b, lit[k:]) {
-			rest := b[len(lit)-k:]
-			n := 0
-			for n < len(rest) && n < 16 && class[rest[n]] != 0 {
-				n++
-			}
-			if n == 16 || n == len(rest) {
-				return true
-			}
+		if !isID && len(lit)-k < 4 {
+			break
+		}
+		if !bytes.HasPrefix(b, lit[k:]) {
+			continue
+		}
+		rest := b[len(lit)-k:]
+		n := 0
+		for n < len(rest) && n < 16 && (isID && awskey.IsBase32(rest[n]) || !isID && class[rest[n]] != 0) {
+			n++
+		}
+		if n == 16 || n == len(rest) {
+			return true
 		}
 	}
 	return false
@@ -174,10 +222,17 @@ var class = func() (t [256]uint8) {
 	return t
 }()
 
-// randomRun reports whether b holds a value: see secretLen. Runs are
-// measured over token bytes; a run of exactly secretLen with no token-only
-// byte is a secret's shape.
+// randomRun reports whether b holds a value: see secretLen.
 func randomRun(b []byte, copyBefore, copyAfter bool) bool {
+	found := false
+	valueRuns(b, copyBefore, copyAfter, func(_, _ int) bool { found = true; return false })
+	return found
+}
+
+// valueRuns calls fn with the bounds of each run of b that may be a value,
+// until fn returns false. Runs are measured over token bytes; a run of
+// exactly secretLen with no token-only byte is a secret's shape.
+func valueRuns(b []byte, copyBefore, copyAfter bool, fn func(start, end int) bool) {
 	start := 0
 	var mix uint8
 	for i := 0; i <= len(b); i++ {
@@ -190,24 +245,23 @@ func randomRun(b []byte, copyBefore, copyAfter bool) bool {
 			continue
 		}
 		if n := i - start; n >= edgeRunMin && mix&7 == 7 {
+			var value bool
 			switch {
 			case n >= tokenMin, copyBefore && start == 0, copyAfter && i == len(b):
-				return true
-			case n >= secretLen && mix&16 == 0:
-				// The 40 may sit inside a longer run of secret bytes only
-				// if the run is exactly 40: anything longer is not one
-				// secret. A run mixing in '=' or '%' may hold a 40 between
-				// them.
-				if n == secretLen {
-					return true
-				}
-			case n >= secretLen && hasSecretSpan(b[start:i]):
-				return true
+				value = true
+			case mix&16 == 0:
+				// Secret bytes only: one secret is exactly 40.
+				value = n == secretLen
+			default:
+				// '=' or '%' inside: a 40 may sit between them.
+				value = n >= secretLen && hasSecretSpan(b[start:i])
+			}
+			if value && !fn(start, i) {
+				return
 			}
 		}
 		start, mix = i+1, 0
 	}
-	return false
 }
 
 // hasSecretSpan looks inside a run holding token-only bytes for exactly
