@@ -294,6 +294,8 @@ func TestActionSteps(t *testing.T) {
 		{"push", c2, []string{"CREDGUARD_EVENT=push", "CREDGUARD_BEFORE=" + c1, "CREDGUARD_AFTER=" + c2, "CREDGUARD_REF=refs/heads/main"}, "0"},
 		{"new branch with a leak", l1, []string{"CREDGUARD_EVENT=push", "CREDGUARD_BEFORE=" + zeroOID, "CREDGUARD_AFTER=" + l1, "CREDGUARD_REF=refs/heads/leaky"}, "1"},
 		{"pull request with a leak", l1, []string{"CREDGUARD_EVENT=pull_request", "CREDGUARD_BASE=" + c2, "CREDGUARD_HEAD=" + l1}, "1"},
+		{"pull request with a leak, no SARIF", l1, []string{"CREDGUARD_EVENT=pull_request", "CREDGUARD_BASE=" + c2, "CREDGUARD_HEAD=" + l1}, "1"},
+		{"deletion", c2, []string{"CREDGUARD_EVENT=push", "CREDGUARD_BEFORE=" + c1, "CREDGUARD_AFTER=" + zeroOID, "CREDGUARD_REF=refs/heads/gone"}, "0"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			ci := f.ciClone(tt.checkout)
@@ -304,6 +306,10 @@ func TestActionSteps(t *testing.T) {
 			}
 			args := outputs(ghOut)["args"]
 			sarif := filepath.Join(t.TempDir(), "credguard.sarif")
+			wantSARIF := !strings.Contains(tt.name, "no SARIF") && args != ""
+			if strings.Contains(tt.name, "no SARIF") {
+				sarif = ""
+			}
 			env = append(env, "RANGE_ARGS="+args, "EXTRA_ARGS=", "SARIF="+sarif)
 			stdout, errOut, code := runShell(t, "bash", ci, env, "set -eo pipefail\n"+scanStep)
 			if code != 0 {
@@ -312,7 +318,7 @@ func TestActionSteps(t *testing.T) {
 			if got := outputs(ghOut)["exit-code"]; got != tt.wantCode {
 				t.Errorf("exit-code output %q, want %s; stdout:\n%s\nstderr:\n%s", got, tt.wantCode, stdout, errOut)
 			}
-			if data, err := os.ReadFile(sarif); err != nil || !bytes.Contains(data, []byte(`"version": "2.1.0"`)) && !bytes.Contains(data, []byte(`"version":"2.1.0"`)) {
+			if data, err := os.ReadFile(sarif); wantSARIF && (err != nil || !bytes.Contains(data, []byte(`"version": "2.1.0"`)) && !bytes.Contains(data, []byte(`"version":"2.1.0"`))) {
 				t.Errorf("no SARIF 2.1.0 report at %s: %v", sarif, err)
 			}
 			if tt.wantCode == "1" && !strings.Contains(stdout, "aws-access-key-id") {
