@@ -29,13 +29,13 @@ type loader struct {
 	s          *store
 	shallow    map[plumbing.Hash]bool
 	commits    map[plumbing.Hash]*commitInfo
-	missing    map[plumbing.Hash]bool
+	missing    map[plumbing.Hash]string // why each commit could not be read
 	hitShallow map[plumbing.Hash]bool
 }
 
 func newLoader(repo *git.Repository, s *store) (*loader, error) {
 	l := &loader{s: s, shallow: map[plumbing.Hash]bool{}, commits: map[plumbing.Hash]*commitInfo{},
-		missing: map[plumbing.Hash]bool{}, hitShallow: map[plumbing.Hash]bool{}}
+		missing: map[plumbing.Hash]string{}, hitShallow: map[plumbing.Hash]bool{}}
 	sh, err := repo.Storer.Shallow()
 	if err != nil {
 		return nil, fmt.Errorf("cannot read the shallow list: %w", err)
@@ -50,7 +50,7 @@ func (l *loader) get(h plumbing.Hash) *commitInfo {
 	if c, ok := l.commits[h]; ok {
 		return c
 	}
-	if l.missing[h] {
+	if _, ok := l.missing[h]; ok {
 		return nil
 	}
 	typ, raw, err := l.s.read(h)
@@ -59,7 +59,14 @@ func (l *loader) get(h plumbing.Hash) *commitInfo {
 		ci, err = parseCommit(h, raw)
 	}
 	if ci == nil || err != nil {
-		l.missing[h] = true
+		switch {
+		case !l.s.inv.has(h):
+			l.missing[h] = "commit is missing (damaged repository?)"
+		case err != nil:
+			l.missing[h] = "cannot read commit: " + err.Error()
+		default:
+			l.missing[h] = fmt.Sprintf("object is a %s, not a commit", typeName(typ))
+		}
 		return nil
 	}
 	if l.shallow[h] {

@@ -115,8 +115,8 @@ func Scan(ctx context.Context, dir string, det *scan.Detector, opts Options) (*s
 		}
 		order = l.ancestors(include, stop)
 	}
-	for h := range l.missing {
-		res.Skipped = append(res.Skipped, scan.Skipped{Commit: h.String(), Reason: "commit is missing (damaged repository?)"})
+	for h, why := range l.missing {
+		res.Skipped = append(res.Skipped, scan.Skipped{Commit: h.String(), Reason: why})
 	}
 	for h := range l.hitShallow {
 		res.Notes = append(res.Notes, fmt.Sprintf("shallow clone: history stops at commit %s (its parents are not in this clone)", h))
@@ -131,7 +131,6 @@ func Scan(ctx context.Context, dir string, det *scan.Detector, opts Options) (*s
 	if err != nil {
 		return nil, err
 	}
-	inv.index()
 	tracef("confirm: %d blobs with findings %v", len(interest), interest)
 	roots := make([]plumbing.Hash, 0, len(order))
 	for _, c := range order {
@@ -156,100 +155,166 @@ func Scan(ctx context.Context, dir string, det *scan.Detector, opts Options) (*s
 // entries are taken in pack order, bases before their deltas: each delta's
 // inherited flags are first sharpened by following its base's spans (see
 // refiner); what remains a candidate is rebuilt in full, its exact spans
-// recorded for its own deltas, and handed to the detector on other cores.
-// Loose blobs are read and scanned directly. Blobs that cannot be read
-// become skipped.
+// recorded for its own deltas, and handed to the detector. The entries are
+// split into one contiguous run per worker, each with its own refiner and
+// reader (a delta whose base lies in another worker's run is followed
+// without that base's exact spans: less sharp, still sound). Loose blobs
+// are read and scanned directly. Blobs that cannot be read become skipped.
 func confirm(ctx context.Context, inv *inventory, pf *prefilter, det *scan.Detector, workers int) (map[plumbing.Hash]bool, error) {
 	interest := map[plumbing.Hash]bool{}
-	rf, err := newRefiner(pf, inv.data)
-	if err != nil {
-		return nil, err
-	}
-	defer rf.close()
-	st, err := newStore(inv, cacheBudget)
-	if err != nil {
-		return nil, err
-	}
-	defer st.close()
-
-	type job struct {
-		h       plumbing.Hash
-		content []byte
-	}
-	jobs := make(chan job, 64)
-	var mu sync.Mutex
-	var wg sync.WaitGroup
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for j := range jobs {
-				if len(det.Scan("", j.content)) > 0 {
-					mu.Lock()
-					interest[j.h] = true
-					mu.Unlock()
-				}
+	type ref struct{ p, i int }
+	var todo []ref
+	for p, d := range inv.data {
+		for i := range d.entries {
+			e := &d.entries[i]
+			if e.typ == objBlob && e.err == "" && e.fl.maybe() && inv.blobs[e.hash].hot {
+				todo = append(todo, ref{p, i})
 			}
-		}()
+		}
 	}
+	var (
+		mu       sync.Mutex
+		wg       sync.WaitGroup
+		rebuilt  int
+		firstErr error
+	)
 	fail := func(h plumbing.Hash, err error) {
 		mu.Lock()
 		inv.blobs[h] = blobState{reason: "cannot read blob: " + err.Error()}
+		inv.table.set(h, objFlagged)
 		mu.Unlock()
 	}
-	rebuilt := 0
-	for p, d := range inv.data {
-		for i := range d.entries {
-			if ctx.Err() != nil {
-				break
-			}
-			e := &d.entries[i]
-			if e.typ != objBlob || e.err != "" || !e.fl.candidate() {
-				continue
-			}
+	found := func(h plumbing.Hash, content []byte) {
+		if len(det.Scan("", content)) > 0 {
 			mu.Lock()
-			state := inv.blobs[e.hash]
+			interest[h] = true
 			mu.Unlock()
-			if !state.hot {
-				continue // too large, or unreadable
+		}
+	}
+	run := func(part []ref) error {
+		rf, err := newRefiner(pf, inv.data)
+		if err != nil {
+			return err
+		}
+		defer rf.close()
+		st, err := newStore(inv, cacheBudget/workers)
+		if err != nil {
+			return err
+		}
+		defer st.close()
+		n := 0
+		for _, x := range part {
+			if ctx.Err() != nil {
+				return ctx.Err()
 			}
-			if (e.kind == objOfsDelta || e.kind == objRefDelta) && !e.own.candidate() && !rf.refine(p, i).flags().candidate() {
+			e := &inv.data[x.p].entries[x.i]
+			isDelta := e.kind == objOfsDelta || e.kind == objRefDelta
+			if !isDelta && !e.fl.candidate() || isDelta && !e.own.candidate() && !rf.refine(x.p, x.i).flags().candidate() {
 				continue
 			}
-			_, content, err := st.entry(p, i, 0)
+			_, content, err := st.entry(x.p, x.i, 0)
 			if err != nil {
 				fail(e.hash, err)
 				continue
 			}
-			rebuilt++
-			exact := &refined{spans: pf.spans(content, 0, false, false, nil), label: pf.hasLabel(content, false, false)}
-			for _, s := range exact.spans {
-				exact.maxLen = max(exact.maxLen, s.end-s.start)
-			}
-			sort.Slice(exact.spans, func(a, b int) bool { return exact.spans[a].start < exact.spans[b].start })
+			n++
+			exact := newRefined(pf.spans(content, 0, false, false, true, nil), int64(len(content)))
 			rf.memo[e] = exact
 			if exact.flags().candidate() {
-				jobs <- job{e.hash, content}
+				found(e.hash, content)
 			}
 		}
+		mu.Lock()
+		rebuilt += n
+		mu.Unlock()
+		return nil
+	}
+	// Give each worker whole delta families (the entries sharing a chain
+	// root), so that every delta still sees its bases' exact spans; the
+	// largest families first, each to the least loaded worker.
+	root := func(x ref) ref {
+		es := inv.data[x.p].entries
+		for i := x.i; ; {
+			e := &es[i]
+			if e.kind != objOfsDelta && e.kind != objRefDelta || e.base < 0 {
+				return ref{x.p, i}
+			}
+			i = int(e.base)
+		}
+	}
+	families := map[ref][]ref{}
+	weight := map[ref]int64{}
+	for _, x := range todo {
+		r := root(x)
+		families[r] = append(families[r], x)
+		weight[r] += inv.data[x.p].entries[x.i].size
+	}
+	roots := make([]ref, 0, len(families))
+	for r := range families {
+		roots = append(roots, r)
+	}
+	sort.Slice(roots, func(a, b int) bool {
+		if weight[roots[a]] != weight[roots[b]] {
+			return weight[roots[a]] > weight[roots[b]]
+		}
+		return roots[a].p < roots[b].p || roots[a].p == roots[b].p && roots[a].i < roots[b].i
+	})
+	parts := make([][]ref, workers)
+	load := make([]int64, workers)
+	for _, r := range roots {
+		w := 0
+		for k := range load {
+			if load[k] < load[w] {
+				w = k
+			}
+		}
+		parts[w] = append(parts[w], families[r]...)
+		load[w] += weight[r]
+	}
+	for _, part := range parts {
+		if len(part) == 0 {
+			continue
+		}
+		// Pack order within a part: bases before their deltas.
+		sort.Slice(part, func(a, b int) bool { return part[a].p < part[b].p || part[a].p == part[b].p && part[a].i < part[b].i })
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := run(part); err != nil {
+				mu.Lock()
+				if firstErr == nil {
+					firstErr = err
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	if firstErr != nil {
+		return nil, firstErr
 	}
 	tracef("confirm: %d blobs rebuilt", rebuilt)
-	for h := range inv.loose {
-		if ctx.Err() != nil {
-			break
-		}
-		if !inv.blobs[h].hot {
-			continue
-		}
-		_, content, err := st.read(h)
+	if len(inv.loose) > 0 {
+		st, err := newStore(inv, cacheBudget)
 		if err != nil {
-			fail(h, err)
-			continue
+			return nil, err
 		}
-		jobs <- job{h, content}
+		defer st.close()
+		for h := range inv.loose {
+			if ctx.Err() != nil {
+				break
+			}
+			if !inv.blobs[h].hot {
+				continue
+			}
+			_, content, err := st.read(h)
+			if err != nil {
+				fail(h, err)
+				continue
+			}
+			found(h, content)
+		}
 	}
-	close(jobs)
-	wg.Wait()
 	return interest, ctx.Err()
 }
 

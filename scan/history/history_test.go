@@ -439,3 +439,38 @@ func TestEmptyRepository(t *testing.T) {
 		t.Errorf("res = %+v", res)
 	}
 }
+
+// TestDamagedPack overwrites bytes in the middle of a pack: whatever the
+// damage hits is reported as not scanned; nothing panics.
+func TestDamagedPack(t *testing.T) {
+	r := newRepo(t)
+	for i := 0; i < 20; i++ {
+		r.write(fmt.Sprintf("f%d.txt", i), strings.Repeat(fmt.Sprintf("content of file %d, version %d\n", i, i), 200))
+		r.commit(fmt.Sprint(i))
+	}
+	r.git("repack", "-adq")
+	m, _ := filepath.Glob(filepath.Join(r.dir, ".git/objects/pack/*.pack"))
+	if len(m) != 1 {
+		t.Fatalf("packs %v", m)
+	}
+	os.Chmod(m[0], 0o644)
+	data, err := os.ReadFile(m[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := len(data) / 3; i < len(data)/3+200; i++ {
+		data[i] ^= 0x5a
+	}
+	if err := os.WriteFile(m[0], data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res, err := Scan(context.Background(), r.dir, scan.New(scan.Options{}), Options{All: true})
+	if err != nil {
+		t.Logf("refused: %v", err)
+		return // refusing to scan is a clear failure too
+	}
+	t.Logf("skipped: %+v", res.Skipped)
+	if len(res.Skipped) == 0 {
+		t.Errorf("a damaged pack scanned clean: %+v", res)
+	}
+}

@@ -89,5 +89,9 @@ func readLoose(path string, pf *prefilter, maxBlob int64) (blobState, error) {
 	if _, err := io.ReadFull(br, data); err != nil {
 		return blobState{}, fmt.Errorf("corrupt loose object: %w", err)
 	}
-	return blobState{hot: pf.scan(data, false, false).candidate()}, nil
+	var fl flags
+	for _, s := range pf.spans(data, 0, false, false, true, nil) {
+		fl |= s.kind
+	}
+	return blobState{hot: fl.candidate()}, nil
 }

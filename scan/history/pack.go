@@ -2,7 +2,7 @@ package history
 
 import (
 	"bytes"
-	"compress/zlib"
+	"compress/flate"
 	"context"
 	"errors"
 	"fmt"
@@ -166,13 +166,14 @@ func objectPass(ctx context.Context, objectsDir string, pf *prefilter, workers i
 				inv.blobs[e.hash] = blobState{reason: e.err}
 			case e.size > maxBlob:
 				inv.blobs[e.hash] = blobState{reason: fmt.Sprintf("blob of %d bytes is larger than the %d-byte limit", e.size, maxBlob)}
-			case e.fl.candidate():
+			case e.fl.maybe():
 				if st, ok := inv.blobs[e.hash]; !ok || st.reason == "" {
 					inv.blobs[e.hash] = blobState{hot: true}
 				}
 			}
 		}
 	}
+	inv.index()
 	return inv, nil
 }
 
@@ -390,9 +391,9 @@ func (r *packReader) read(e *packEntry) {
 			e.err = "corrupt blob: " + err.Error()
 			return
 		}
-		e.fl = r.pf.scan(data, false, false)
-		if e.fl&(flagKey|flagValue) != 0 {
-			e.spans = r.pf.spans(data, 0, false, false, nil)
+		e.spans = r.pf.spans(data, 0, false, false, true, nil)
+		for _, s := range e.spans {
+			e.fl |= s.kind
 		}
 	case objOfsDelta:
 		rel, n := ofsDeltaOffset(raw)
@@ -429,16 +430,9 @@ func (r *packReader) delta(e *packEntry, z []byte) {
 	e.fl, e.own, e.size = fl, fl, target
 }
 
-// inflate decompresses a zlib stream; size < 0 means unknown.
+// inflate decompresses a pack entry's zlib stream; size < 0 means unknown.
 func (r *packReader) inflate(z []byte, size int64) ([]byte, error) {
-	r.br.Reset(z)
-	if r.zr == nil {
-		zr, err := zlib.NewReader(&r.br)
-		if err != nil {
-			return nil, err
-		}
-		r.zr = zr
-	} else if err := r.zr.(zlib.Resetter).Reset(&r.br, nil); err != nil {
+	if err := r.reset(z); err != nil {
 		return nil, err
 	}
 	if size >= 0 {
@@ -452,11 +446,30 @@ func (r *packReader) inflate(z []byte, size int64) ([]byte, error) {
 		return r.out, nil
 	}
 	buf := bytes.NewBuffer(r.out[:0])
-	if _, err := io.Copy(buf, r.zr); err != nil {
+	if n, err := io.Copy(buf, io.LimitReader(r.zr, maxObject+1)); err != nil || n > maxObject {
+		if err == nil {
+			err = errors.New("object too large")
+		}
 		return nil, err
 	}
 	r.out = buf.Bytes()
 	return r.out, nil
+}
+
+// reset points the reader's decompressor at a zlib stream. The two-byte
+// zlib header is checked and skipped, and the raw deflate data read with
+// compress/flate: the Adler-32 trailer is not verified (the pack's own
+// checksums are git's business; a scan needs the bytes, fast).
+func (r *packReader) reset(z []byte) error {
+	if len(z) < 2 || z[0]&0x0f != 8 || (uint16(z[0])<<8|uint16(z[1]))%31 != 0 || z[1]&0x20 != 0 {
+		return errors.New("not a zlib stream")
+	}
+	r.br.Reset(z[2:])
+	if r.zr == nil {
+		r.zr = flate.NewReader(&r.br)
+		return nil
+	}
+	return r.zr.(flate.Resetter).Reset(&r.br, nil)
 }
 
 // objectHeader parses a pack entry's type and size; n is 0 when malformed.
@@ -490,8 +503,8 @@ func ofsDeltaOffset(b []byte) (int64, int) {
 	off := int64(c & 0x7f)
 	n := 1
 	for c&0x80 != 0 {
-		if n >= len(b) || n > 9 {
-			return 0, 0
+		if n >= len(b) || off >= 1<<48 {
+			return 0, 0 // truncated, or past any pack's size
 		}
 		c = b[n]
 		n++

@@ -8,20 +8,24 @@ import (
 
 // prefilter is the cheap test that decides which blobs the detector reads in
 // full. It must work on pieces of a blob (the bytes a pack delta inserts) as
-// well as on whole contents, so it records facts that survive cutting, as
-// bit flags a delta inherits from its base and adds from its inserted bytes:
+// well as on whole contents, so it looks for things that survive cutting,
+// and locates them (spans) so that a delta's copy instructions can carry
+// them from its base:
 //
 //   - flagKey: a key ID prefix (AKIA, ASIA, ABIA, ACCA), an STS session-token
 //     mark, or one of the user's own secrets;
-//   - flagLabel: a word a secret or token label contains ("secret", and
-//     "token" after "session" or "security");
-//   - flagValue: a long base64 run mixing upper case, lower case and digits,
-//     as a secret access key or session token is.
+//   - flagValue: a run shaped like a secret access key or a session token
+//     (see secretLen) with a label word ("secret", "token", in any of three
+//     casings) within labelWindow bytes, or in inserted bytes (where the label
+//     may sit in copied bytes nearby);
+//   - flagBare: such a run with no label near it. The detector reports a
+//     secret or token only next to a key ID or a label, so a bare run is not
+//     a candidate; it becomes one (flagValue) in a delta that does not copy
+//     it together with all its surroundings.
 //
-// A blob is read in full when it has flagKey, or both flagLabel and
-// flagValue: the detector reports a secret or token only next to a key ID or
-// a label. (The detector's MayContain is a whole-content test and cannot be
-// applied to pieces: a label may sit in bytes a delta copies from its base.)
+// A blob is read in full when it may hold flagKey or flagValue. (The
+// detector's MayContain is a whole-content test and cannot be applied to
+// pieces: a label may sit in bytes a delta copies from its base.)
 type prefilter struct {
 	keys   [][]byte // case-sensitive literals for flagKey
 	known  [][]byte
@@ -32,14 +36,21 @@ type flags uint8
 
 const (
 	flagKey flags = 1 << iota
-	flagLabel
 	flagValue
+	flagBare
 )
 
-// candidate reports whether content with these flags may hold a finding.
-func (f flags) candidate() bool {
-	return f&flagKey != 0 || f&(flagLabel|flagValue) == flagLabel|flagValue
-}
+// candidate reports whether content with these (exact) flags may hold a
+// finding.
+func (f flags) candidate() bool { return f&(flagKey|flagValue) != 0 }
+
+// maybe reports whether content with these inherited, approximate flags may
+// hold a finding once its delta is followed: bare values count.
+func (f flags) maybe() bool { return f != 0 }
+
+// labelWindow is how far from a value a label may be for the detector to
+// pair them: a key name on the same line or key, a CSV header above.
+const labelWindow = 512
 
 // A secret access key is exactly 40 base64 characters (30 random bytes, no
 // padding) between bytes that are not base64; a session token is hundreds,
@@ -64,7 +75,8 @@ const (
 var stsMarks = []string{"IQoJb3JpZ2lu", "YXdz"}
 
 // labelWords are matched in lower case, upper case and capitalised: every
-// spelling of a secret key's or a session token's name contains one.
+// spelling of a secret key's or a session token's name contains one
+// ("X-Amz-Security-Token", "aws_session_token", "SecretAccessKey", ...).
 var labelWords = []string{"secret", "token"}
 
 func newPrefilter(known []string) *prefilter {
@@ -106,9 +118,6 @@ func (p *prefilter) scan(b []byte, copyBefore, copyAfter bool) flags {
 			}
 		}
 	}
-	if p.hasLabel(b, copyBefore, copyAfter) {
-		f |= flagLabel
-	}
 	if randomRun(b, copyBefore, copyAfter) {
 		f |= flagValue
 	}
@@ -124,8 +133,10 @@ type span struct {
 
 // spans appends to out the key literals and value runs of b, which starts
 // at offset at of its object. Literals that may straddle a copy border get a
-// span at the border.
-func (p *prefilter) spans(b []byte, at int64, copyBefore, copyAfter bool, out []span) []span {
+// span at the border. When b is a whole content (whole), value runs with no
+// label near are flagBare; in inserted bytes, a label may be in copied bytes
+// nearby, so they are flagValue.
+func (p *prefilter) spans(b []byte, at int64, copyBefore, copyAfter, whole bool, out []span) []span {
 	lits := func(list [][]byte, straddle func(lit []byte) bool) {
 		for _, lit := range list {
 			for off := 0; ; {
@@ -144,7 +155,11 @@ func (p *prefilter) spans(b []byte, at int64, copyBefore, copyAfter bool, out []
 	lits(p.keys, func(lit []byte) bool { return straddlesKey(b, lit, copyBefore) })
 	lits(p.known, func(lit []byte) bool { return straddles(b, lit, copyBefore, copyAfter) })
 	valueRuns(b, copyBefore, copyAfter, func(s, e int) bool {
-		out = append(out, span{at + int64(s), at + int64(e), flagValue})
+		kind := flagValue
+		if whole && !p.labelNear(b, s, e) {
+			kind = flagBare
+		}
+		out = append(out, span{at + int64(s), at + int64(e), kind})
 		return true
 	})
 	return out
@@ -193,11 +208,13 @@ func straddlesKey(b, lit []byte, before bool) bool {
 	return false
 }
 
-// hasLabel looks for the label words in three casings ("secret", "Secret",
-// "SECRET": the first letter is dropped so one search finds the first two).
-func (p *prefilter) hasLabel(b []byte, before, after bool) bool {
+// labelNear reports whether a label word is within labelWindow bytes of
+// b[s:e]. The words are matched without their first letter, so that one
+// search finds "secret" and "Secret" (and "SECRET" with the upper-case one).
+func (p *prefilter) labelNear(b []byte, s, e int) bool {
+	w := b[max(0, s-labelWindow):min(len(b), e+labelWindow)]
 	for _, l := range p.labels {
-		if bytes.Contains(b, l) || straddles(b, l, before, after) {
+		if bytes.Contains(w, l) {
 			return true
 		}
 	}
@@ -233,6 +250,10 @@ func randomRun(b []byte, copyBefore, copyAfter bool) bool {
 // until fn returns false. Runs are measured over token bytes; a run of
 // exactly secretLen with no token-only byte is a secret's shape.
 func valueRuns(b []byte, copyBefore, copyAfter bool, fn func(start, end int) bool) {
+	if !copyBefore && !copyAfter {
+		sampledRuns(b, fn)
+		return
+	}
 	start := 0
 	var mix uint8
 	for i := 0; i <= len(b); i++ {
@@ -244,23 +265,58 @@ func valueRuns(b []byte, copyBefore, copyAfter bool, fn func(start, end int) boo
 			mix |= c
 			continue
 		}
-		if n := i - start; n >= edgeRunMin && mix&7 == 7 {
-			var value bool
-			switch {
-			case n >= tokenMin, copyBefore && start == 0, copyAfter && i == len(b):
-				value = true
-			case mix&16 == 0:
-				// Secret bytes only: one secret is exactly 40.
-				value = n == secretLen
-			default:
-				// '=' or '%' inside: a 40 may sit between them.
-				value = n >= secretLen && hasSecretSpan(b[start:i])
-			}
-			if value && !fn(start, i) {
-				return
-			}
+		if isValue(b[start:i], mix, copyBefore && start == 0 || copyAfter && i == len(b)) && !fn(start, i) {
+			return
 		}
 		start, mix = i+1, 0
+	}
+}
+
+// sampledRuns is valueRuns for content without copy borders, where a value
+// is at least secretLen bytes long: every such run covers one of the bytes at
+// multiples of sampleStep, so only runs through those are measured. Most
+// bytes of text are never looked at.
+func sampledRuns(b []byte, fn func(start, end int) bool) {
+	const sampleStep = 32 // <= secretLen
+	done := 0             // runs before done are measured
+	for i := sampleStep - 1; i < len(b); {
+		if class[b[i]] == 0 {
+			i += sampleStep
+			continue
+		}
+		mix := class[b[i]]
+		s := i
+		for s > done && class[b[s-1]] != 0 {
+			s--
+			mix |= class[b[s]]
+		}
+		e := i + 1
+		for e < len(b) && class[b[e]] != 0 {
+			mix |= class[b[e]]
+			e++
+		}
+		if isValue(b[s:e], mix, false) && !fn(s, e) {
+			return
+		}
+		done = e
+		i = e + sampleStep
+	}
+}
+
+// isValue says whether a run of base64 bytes, of kinds mix, may be a value.
+// A run touching a copy border may continue there.
+func isValue(run []byte, mix uint8, border bool) bool {
+	n := len(run)
+	if n < edgeRunMin || mix&7 != 7 {
+		return false
+	}
+	switch {
+	case n >= tokenMin, border:
+		return true
+	case mix&16 == 0:
+		return n == secretLen // secret bytes only: one secret is exactly 40
+	default:
+		return n >= secretLen && hasSecretSpan(run) // '=' or '%' inside: a 40 may sit between them
 	}
 }
 

@@ -6,12 +6,11 @@ import (
 )
 
 // refined is what an object holds of interest, located: the key literals
-// and value runs as spans of its content, and whether it may hold a label
-// (labels are common and cheap to over-approximate, so they are not located).
+// and value runs as spans of its content.
 type refined struct {
 	spans  []span // sorted by start
 	maxLen int64
-	label  bool
+	size   int64 // of the content
 }
 
 func (r *refined) flags() flags {
@@ -19,10 +18,17 @@ func (r *refined) flags() flags {
 	for _, s := range r.spans {
 		f |= s.kind
 	}
-	if r.label {
-		f |= flagLabel
-	}
 	return f
+}
+
+// newRefined sorts spans and measures them.
+func newRefined(spans []span, size int64) *refined {
+	sort.Slice(spans, func(a, b int) bool { return spans[a].start < spans[b].start })
+	r := &refined{spans: spans, size: size}
+	for _, s := range spans {
+		r.maxLen = max(r.maxLen, s.end-s.start)
+	}
+	return r
 }
 
 // refiner sharpens the flags a delta inherits from its base. A delta inherits
@@ -64,13 +70,13 @@ func (rf *refiner) close() {
 // conservative is the answer when an object cannot be followed: whatever
 // the approximate flags say, as a span over everything.
 func conservative(e *packEntry) *refined {
-	r := &refined{label: e.fl&flagLabel != 0}
-	for _, k := range []flags{flagKey, flagValue} {
-		if e.fl&k != 0 {
-			r.spans = append(r.spans, span{0, 1 << 62, k})
-		}
+	r := &refined{maxLen: 1 << 62, size: e.size}
+	if e.fl&flagKey != 0 {
+		r.spans = append(r.spans, span{0, 1 << 62, flagKey})
 	}
-	r.maxLen = 1 << 62
+	if e.fl&(flagValue|flagBare) != 0 {
+		r.spans = append(r.spans, span{0, 1 << 62, flagValue})
+	}
 	return r
 }
 
@@ -84,19 +90,16 @@ func (rf *refiner) refine(p, i int) *refined {
 	var r *refined
 	switch {
 	case e.kind != objOfsDelta && e.kind != objRefDelta:
-		r = &refined{spans: e.spans, label: e.fl&flagLabel != 0}
-		for _, s := range r.spans {
-			r.maxLen = max(r.maxLen, s.end-s.start)
-		}
+		r = newRefined(e.spans, e.size)
 	case e.base < 0 || e.err != "":
 		r = conservative(e)
 	default:
 		base := &es[e.base]
 		var rb *refined
-		if base.fl&(flagKey|flagValue) != 0 {
+		if base.fl != 0 {
 			rb = rf.refine(p, int(e.base))
 		} else {
-			rb = &refined{label: base.fl&flagLabel != 0}
+			rb = &refined{size: base.size}
 		}
 		r = rf.follow(p, e, rb)
 		if r == nil {
@@ -122,6 +125,9 @@ func (rf *refiner) follow(p int, e *packEntry, rb *refined) *refined {
 		return nil
 	}
 	z := rawTail(raw, kind)
+	if size > maxObject {
+		return nil
+	}
 	if int64(cap(rf.delta)) < size {
 		rf.delta = make([]byte, size)
 	}
@@ -129,13 +135,13 @@ func (rf *refiner) follow(p int, e *packEntry, rb *refined) *refined {
 	if err := inflateInto(&rf.r, z, d); err != nil {
 		return nil
 	}
-	out := &refined{label: rb.label || e.own&flagLabel != 0}
+	var spans []span
 	var run, runBuf []byte
 	var runAt, t int64
 	inBuf, copied := false, false
 	flush := func(copyAfter bool) {
 		if len(run) > 0 {
-			out.spans = rf.pf.spans(run, runAt, copied, copyAfter, out.spans)
+			spans = rf.pf.spans(run, runAt, copied, copyAfter, false, spans)
 		}
 		run, inBuf = nil, false
 	}
@@ -150,9 +156,16 @@ func (rf *refiner) follow(p int, e *packEntry, rb *refined) *refined {
 					break
 				}
 				a, b := max(s.start, off), min(s.end, off+cn)
-				if a < b {
-					out.spans = append(out.spans, span{a - off + t, b - off + t, s.kind})
+				if a >= b {
+					continue
 				}
+				kind := s.kind
+				if kind == flagBare && !keepsSurroundings(s, off, cn, t, rb.size, e.size) {
+					// A label may now be near: inserted, or brought by
+					// another copy.
+					kind = flagValue
+				}
+				spans = append(spans, span{a - off + t, b - off + t, kind})
 			}
 			t += cn
 			return
@@ -173,11 +186,7 @@ func (rf *refiner) follow(p int, e *packEntry, rb *refined) *refined {
 		return nil
 	}
 	flush(false)
-	sort.Slice(out.spans, func(a, b int) bool { return out.spans[a].start < out.spans[b].start })
-	for _, s := range out.spans {
-		out.maxLen = max(out.maxLen, s.end-s.start)
-	}
-	return out
+	return newRefined(spans, t)
 }
 
 // walkDelta calls fn for each instruction of a delta: a copy of cn bytes
@@ -229,4 +238,24 @@ func walkDelta(d []byte, fn func(off, cn int64, ins []byte)) error {
 		i += int(op)
 	}
 	return nil
+}
+
+// keepsSurroundings reports whether a copy of base bytes [off, off+cn) to
+// target offset t carries span s together with labelWindow bytes on each
+// side, or up to the content's edge where base and target share that edge.
+func keepsSurroundings(s span, off, cn, t, baseSize, targetSize int64) bool {
+	lo, hi := s.start-labelWindow, s.end+labelWindow
+	if lo < 0 {
+		if off != 0 || t != 0 {
+			return false
+		}
+		lo = 0
+	}
+	if hi > baseSize {
+		if off+cn != baseSize || t+cn != targetSize {
+			return false
+		}
+		hi = baseSize
+	}
+	return off <= lo && off+cn >= hi
 }

@@ -56,6 +56,11 @@ func (s *store) close() {
 
 var errMissing = errors.New("object is missing")
 
+// maxObject bounds what a pack entry's header may make the reader allocate:
+// larger blobs are skipped before they are read, so only a damaged pack
+// gets here.
+const maxObject = 1 << 31
+
 // read returns an object's type (pack numbering) and content. The content
 // may alias the cache: callers must not modify it.
 func (s *store) read(h plumbing.Hash) (int, []byte, error) {
@@ -96,6 +101,9 @@ func (s *store) entry(p, i, depth int) (int, []byte, error) {
 		return 0, nil, errors.New("corrupt pack entry")
 	}
 	raw = raw[n:]
+	if size > maxObject {
+		return 0, nil, fmt.Errorf("object of %d bytes is too large to read", size)
+	}
 	var out []byte
 	switch kind {
 	case objCommit, objTree, objBlob, objTag:
@@ -173,14 +181,7 @@ func rawTail(raw []byte, kind int) []byte {
 }
 
 func inflateInto(r *packReader, z, out []byte) error {
-	r.br.Reset(z)
-	if r.zr == nil {
-		zr, err := zlib.NewReader(&r.br)
-		if err != nil {
-			return err
-		}
-		r.zr = zr
-	} else if err := r.zr.(zlib.Resetter).Reset(&r.br, nil); err != nil {
+	if err := r.reset(z); err != nil {
 		return err
 	}
 	_, err := io.ReadFull(r.zr, out)
@@ -199,7 +200,9 @@ func applyDelta(base, d []byte) ([]byte, error) {
 		return nil, errDelta
 	}
 	d = d[n:]
-	out := make([]byte, 0, size)
+	// The header's size is only a claim (a damaged pack may say anything):
+	// the output grows as instructions produce it, and may not pass it.
+	out := make([]byte, 0, min(size, int64(len(base))+int64(len(d)), 1<<26))
 	for i := 0; i < len(d); {
 		op := d[i]
 		i++
@@ -226,13 +229,13 @@ func applyDelta(base, d []byte) ([]byte, error) {
 			if sz == 0 {
 				sz = 0x10000
 			}
-			if int64(off)+int64(sz) > int64(len(base)) {
+			if int64(off)+int64(sz) > int64(len(base)) || int64(len(out))+int64(sz) > size {
 				return nil, errDelta
 			}
 			out = append(out, base[off:off+sz]...)
 			continue
 		}
-		if op == 0 || i+int(op) > len(d) {
+		if op == 0 || i+int(op) > len(d) || int64(len(out))+int64(op) > size {
 			return nil, errDelta
 		}
 		out = append(out, d[i:i+int(op)]...)
@@ -254,7 +257,7 @@ func readLooseObject(path string) (int, []byte, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	data, err := io.ReadAll(zr)
+	data, err := io.ReadAll(io.LimitReader(zr, maxObject+64))
 	if err != nil {
 		return 0, nil, err
 	}
