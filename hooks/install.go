@@ -145,7 +145,15 @@ type State struct {
 	Binary     string // the credguard binary the script runs
 	BinaryOK   bool   // Binary exists and is a regular file
 	Chained    string // the chained hook's path, "" when there is none
+	// Legacy is set when another tool's hook is there and credguard's was
+	// moved to NAME.legacy, which that tool runs (the pre-commit framework's
+	// "migration mode" does this on 'pre-commit install').
+	Legacy string
 }
+
+// LegacySuffix is what the pre-commit framework appends to a hook it
+// replaces and keeps running.
+const LegacySuffix = ".legacy"
 
 // Inspect reports the kind hook in dir.
 func Inspect(dir string, kind Kind) (State, error) {
@@ -165,7 +173,14 @@ func Inspect(dir string, kind Kind) (State, error) {
 	s.Exists = true
 	s.Executable = isExecutable(path)
 	s.Ours, s.Binary, s.Global = scriptInfo(data)
-	if s.Ours && s.Binary != "" {
+	if !s.Ours {
+		if legacy, err := os.ReadFile(path + LegacySuffix); err == nil {
+			if ours, bin, global := scriptInfo(legacy); ours {
+				s.Legacy, s.Binary, s.Global = path+LegacySuffix, bin, global
+			}
+		}
+	}
+	if s.Binary != "" {
 		st, err := os.Stat(s.Binary)
 		s.BinaryOK = err == nil && st.Mode().IsRegular()
 	}

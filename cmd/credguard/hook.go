@@ -266,6 +266,9 @@ func hookUninstall(ctx context.Context, e *env, dir string, global bool) error {
 			fmt.Fprintf(e.stdout, "%s: removed; the hook it chained is back at %s\n", k, c.Path)
 		case hooks.Foreign:
 			fmt.Fprintf(e.stdout, "%s: %s is not credguard's; left alone\n", k, c.Path)
+			if st, err := hooks.Inspect(loc.Dir, k); err == nil && st.Legacy != "" {
+				fmt.Fprintf(e.stdout, "%s: that hook runs credguard's from %s; delete that file to stop it\n", k, st.Legacy)
+			}
 			continue
 		default:
 			continue
@@ -344,10 +347,13 @@ func hookStatus(ctx context.Context, e *env, dir string, global bool) error {
 		switch {
 		case !st.Exists:
 			line = "not installed"
-		case !st.Ours:
+		case !st.Ours && st.Legacy == "":
 			line = "another tool's hook, not credguard's"
 		default:
 			line = "credguard"
+			if st.Legacy != "" {
+				line = "another tool's hook, which runs credguard's from " + filepath.Base(st.Legacy)
+			}
 			if st.Global {
 				line += " (global variant)"
 			}
@@ -387,11 +393,15 @@ func lookPathCredguard() (string, error) {
 func hookTest(ctx context.Context, e *env, dir string) error {
 	var script []byte
 	if loc, err := hooks.Locate(ctx, dir); err == nil {
-		if st, err := hooks.Inspect(loc.Dir, hooks.PreCommit); err == nil && st.Ours {
-			if script, err = os.ReadFile(st.Path); err != nil {
+		if st, err := hooks.Inspect(loc.Dir, hooks.PreCommit); err == nil && (st.Ours || st.Legacy != "") {
+			path := st.Path
+			if !st.Ours {
+				path = st.Legacy
+			}
+			if script, err = os.ReadFile(path); err != nil {
 				return err
 			}
-			fmt.Fprintf(e.stdout, "testing the pre-commit hook installed here: %s (runs %s)\n", st.Path, st.Binary)
+			fmt.Fprintf(e.stdout, "testing the pre-commit hook installed here: %s (runs %s)\n", path, st.Binary)
 		}
 	}
 	if script == nil {
