@@ -150,3 +150,21 @@ func TestPushRanges(t *testing.T) {
 		t.Errorf("blob tag: %v, %v; want nothing", ranges, err)
 	}
 }
+
+func FuzzParsePush(f *testing.F) {
+	a, z := strings.Repeat("a", 40), strings.Repeat("0", 40)
+	f.Add("refs/heads/main " + a + " refs/heads/main " + z + "\n")
+	f.Add("(delete) " + z + " refs/heads/x " + a + "\r\n\n")
+	f.Add("a b c d\n")
+	f.Fuzz(func(t *testing.T, in string) {
+		ups, err := ParsePush(strings.NewReader(in))
+		if err != nil {
+			return
+		}
+		for _, u := range ups {
+			if !isOID(u.LocalOID) || !isOID(u.RemoteOID) || u.LocalRef == "" || u.RemoteRef == "" {
+				t.Errorf("ParsePush(%q) accepted %+v", in, u)
+			}
+		}
+	})
+}
