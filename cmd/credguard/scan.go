@@ -34,6 +34,13 @@ Flags:
   --config FILE           repository config (default .credguard.ini at the repo root)
   --no-color              never colour the output (also NO_COLOR)
 
+History scans report each credential once, at the commit that introduced it.
+
+Repository config (.credguard.ini at the repository root, or --config):
+  [ignore]  path = GLOB          paths never reported (** spans folders)
+  [allow]   fingerprint = HEX    deliberate fixtures, by reported fingerprint
+  [scan]    known-secrets = false
+
 A line containing 'credguard:allow' is never reported.
 Exit status: 0 clean, 1 credentials found, 2 usage or runtime error.
 `

@@ -7,13 +7,20 @@
 // resolution) does.
 //
 // The scan does not diff commits. It reads every object in the repository
-// once, straight from the pack files: whole blobs are tested with a cheap
-// prefilter, and deltas only on the bytes they insert, inheriting what their
-// base holds (see prefilter). Only the few blobs that pass are read in full
-// and given to the detector, and only those are traced to commits, by walking
-// each distinct tree once. Objects that cannot be read (missing from a
-// partial clone or a damaged repository, too large) are reported in
-// Result.Skipped; where a shallow history stops is said in Result.Notes.
+// once, straight from the pack files (go-git's index reader locates them; the
+// pack entries are inflated here, on all cores): whole blobs are tested with
+// a cheap prefilter, and deltas only on the bytes they insert, carrying what
+// their base holds through their copy instructions (see prefilter and
+// refiner). Only the few blobs that may hold a credential are rebuilt and
+// given to the detector, and only those are traced to commits, after one
+// parallel walk of each distinct tree that also proves every blob is
+// present. Objects that cannot be read (missing from a partial clone or a
+// damaged repository, too large) are reported in Result.Skipped; where a
+// shallow history stops is said in Result.Notes.
+//
+// The detector's findings are assumed not to depend on the path it is given
+// (blobs are confirmed once, without a path, and scanned again with their
+// path when reported).
 package history
 
 import (
@@ -88,7 +95,7 @@ func Scan(ctx context.Context, dir string, det *scan.Detector, opts Options) (*s
 		return nil, fmt.Errorf("cannot read objects: %w", err)
 	}
 	tracef("object pass: %d objects, %d blobs to confirm", inv.count, len(inv.blobs))
-	st2, err := newStore(inv, cacheBudget)
+	st2, err := newStore(inv, cacheBudget/8) // commits and a few trees: rarely deltas
 	if err != nil {
 		return nil, err
 	}
@@ -322,7 +329,7 @@ func confirm(ctx context.Context, inv *inventory, pf *prefilter, det *scan.Detec
 var tracef = func(format string, args ...any) {}
 
 // cacheBudget bounds the delta bases kept in memory while reading objects.
-const cacheBudget = 64 << 20
+const cacheBudget = 32 << 20
 
 // commonDir follows a linked worktree's commondir file to the repository
 // that holds the objects.

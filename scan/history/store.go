@@ -26,12 +26,13 @@ type packData struct {
 // are found by pack offset and trusted as the pack's index names them.
 // A store is not safe for concurrent use: each goroutine makes its own.
 type store struct {
-	inv    *inventory
-	files  []*os.File
-	reader packReader
-	cache  map[[2]int32][]byte
-	size   int
-	budget int
+	inv     *inventory
+	files   []*os.File
+	reader  packReader
+	cache   map[[2]int32][]byte
+	scratch []byte // delta instructions, consumed before the next read
+	size    int
+	budget  int
 }
 
 func newStore(inv *inventory, budget int) (*store, error) {
@@ -133,7 +134,11 @@ func (s *store) entry(p, i, depth int) (int, []byte, error) {
 		if err != nil {
 			return 0, nil, err
 		}
-		delta := make([]byte, size)
+		// The base's read used the scratch buffer too: take it now.
+		if int64(cap(s.scratch)) < size {
+			s.scratch = make([]byte, size)
+		}
+		delta := s.scratch[:size]
 		// The reader's window may have moved while reading the base.
 		s.reader.f = s.files[p]
 		raw, err = s.reader.region(e.off, e.end)
