@@ -20,7 +20,10 @@
 // prompt with echo off, from standard input, or from the console's CSV, never
 // from the command line; the file is replaced atomically with mode 0600.
 //
-// hook installs the git hooks that run scan.
+// hook installs the git hooks that run scan: pre-commit by default, pre-push
+// and commit-msg on request, for one repository or (--global) for all of
+// them, chaining any hook already there. 'hook test' shows the guard fire on
+// a freshly generated fake key in a throwaway repository.
 //
 // # Exit codes
 //
