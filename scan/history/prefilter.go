@@ -89,6 +89,11 @@ func newPrefilter(known []string) *prefilter {
 	for _, s := range stsMarks {
 		p.keys = append(p.keys, []byte(s))
 	}
+	// The detector reads UTF-16 files (PowerShell's redirects write them), so
+	// the literals count in both byte orders too.
+	for _, s := range append(awskey.CredentialPrefixes(), stsMarks...) {
+		p.keys = append(p.keys, utf16Bytes(s, false), utf16Bytes(s, true))
+	}
 	for _, w := range labelWords {
 		p.labels = append(p.labels, []byte(w[1:]), bytes.ToUpper([]byte(w[1:])))
 	}
@@ -153,6 +158,10 @@ func (p *prefilter) spans(b []byte, at int64, copyBefore, copyAfter, whole bool,
 				out = append(out, span{at, at + int64(len(b)), flagKey})
 			}
 		}
+	}
+	if whole && hasUTF16BOM(b) {
+		// A whole UTF-16 text: the detector decodes it first, so let it decide.
+		out = append(out, span{at, at + int64(len(b)), flagKey})
 	}
 	lits(p.keys[:p.ids], func(lit []byte) bool { return straddlesKey(b, lit, true, copyBefore) })
 	lits(p.keys[p.ids:], func(lit []byte) bool { return straddlesKey(b, lit, false, copyBefore) })
@@ -338,4 +347,23 @@ func hasSecretSpan(run []byte) bool {
 		start = i + 1
 	}
 	return false
+}
+
+// utf16Bytes returns ASCII s in UTF-16, little- or big-endian.
+func utf16Bytes(s string, bigEndian bool) []byte {
+	out := make([]byte, 0, 2*len(s))
+	for i := 0; i < len(s); i++ {
+		if bigEndian {
+			out = append(out, 0, s[i])
+		} else {
+			out = append(out, s[i], 0)
+		}
+	}
+	return out
+}
+
+// hasUTF16BOM reports whether b starts with a UTF-16 byte-order mark, which
+// makes the detector read it as UTF-16.
+func hasUTF16BOM(b []byte) bool {
+	return len(b) >= 2 && (b[0] == 0xFF && b[1] == 0xFE || b[0] == 0xFE && b[1] == 0xFF)
 }
