@@ -249,7 +249,11 @@ func textMessage(f scan.Finding) string {
 	if f.Commit != "" {
 		extra = append(extra, "commit "+f.Commit[:min(12, len(f.Commit))])
 	}
-	if len(extra) > 0 {
+	switch {
+	case len(extra) == 0:
+	case strings.HasSuffix(msg, ")"):
+		msg = msg[:len(msg)-1] + ", " + strings.Join(extra, ", ") + ")"
+	default:
 		msg += " (" + strings.Join(extra, ", ") + ")"
 	}
 	return msg
