@@ -380,7 +380,7 @@ func (s *stagedScan) scanChanges() error {
 		if _, renamed := s.deletedBlobs[c.hash]; renamed && c.old.IsZero() {
 			continue // a pure rename of a file HEAD has
 		}
-		found, err := s.findings(c.path, c.hash, true)
+		found, err := s.findings(c.path, c.hash)
 		if err != nil {
 			return fmt.Errorf("%w: %s: %v", ErrCorrupt, c.path, err)
 		}
@@ -418,9 +418,9 @@ func (s *stagedScan) tree(h plumbing.Hash) (*object.Tree, error) {
 }
 
 // findings runs the detector over blob h, read whole or, when large,
-// streamed in windows. With allow, lines marked credguard:allow are
-// dropped.
-func (s *stagedScan) findings(path string, h plumbing.Hash, allow bool) ([]scan.Finding, error) {
+// streamed in windows. (The detector itself drops lines marked
+// credguard:allow.)
+func (s *stagedScan) findings(path string, h plumbing.Hash) ([]scan.Finding, error) {
 	obj, err := s.objs.get(h, plumbing.BlobObject)
 	if err != nil {
 		return nil, fmt.Errorf("blob %s: %v", h, err)
@@ -431,7 +431,7 @@ func (s *stagedScan) findings(path string, h plumbing.Hash, allow bool) ([]scan.
 			return nil, fmt.Errorf("blob %s: %v", h, err)
 		}
 		defer rd.Close()
-		found, err := scanStream(s.det, path, rd, int(s.opts.WindowSize), allow)
+		found, err := scanStream(s.det, path, rd, int(s.opts.WindowSize))
 		if err != nil {
 			return nil, fmt.Errorf("blob %s: %v", h, err)
 		}
@@ -441,11 +441,7 @@ func (s *stagedScan) findings(path string, h plumbing.Hash, allow bool) ([]scan.
 	if err != nil {
 		return nil, fmt.Errorf("blob %s: %v", h, err)
 	}
-	found := s.det.Scan(path, content)
-	if allow {
-		found = dropAllowed(content, found)
-	}
-	return found, nil
+	return s.det.Scan(path, content), nil
 }
 
 func readObject(obj plumbing.EncodedObject) ([]byte, error) {
@@ -467,7 +463,7 @@ func readObject(obj plumbing.EncodedObject) ([]byte, error) {
 // fingerprints returns the fingerprints of the findings in HEAD's blob h
 // at path, marked lines included: a value committed before is not new.
 func (s *stagedScan) fingerprints(path string, h plumbing.Hash) (map[string]bool, error) {
-	found, err := s.findings(path, h, false)
+	found, err := s.findings(path, h)
 	if err != nil {
 		return nil, fmt.Errorf("%w: HEAD's %s: %v", ErrCorrupt, path, err)
 	}
@@ -515,30 +511,4 @@ func (s *stagedScan) deletedFingerprints() (map[string]bool, error) {
 		}
 	}
 	return s.deletedFPs, nil
-}
-
-// dropAllowed removes findings on a line holding scan.AllowMarker.
-//
-// TODO(detect): the detector is meant to honour the marker itself; this
-// keeps the staged source right with the placeholder detector and is
-// harmless (idempotent) once it does.
-func dropAllowed(content []byte, found []scan.Finding) []scan.Finding {
-	out := found[:0]
-	for _, f := range found {
-		if f.Offset < 0 || f.Offset > len(content) || !onAllowedLine(content, f.Offset) {
-			out = append(out, f)
-		}
-	}
-	return out
-}
-
-func onAllowedLine(content []byte, off int) bool {
-	start := bytes.LastIndexByte(content[:off], '\n') + 1
-	end := bytes.IndexByte(content[off:], '\n')
-	if end < 0 {
-		end = len(content)
-	} else {
-		end += off
-	}
-	return bytes.Contains(content[start:end], []byte(scan.AllowMarker))
 }

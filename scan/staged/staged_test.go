@@ -323,7 +323,7 @@ func TestScanStreamMatchesWhole(t *testing.T) {
 	wholeFound := d.Scan("f", content)
 	slices.SortFunc(wholeFound, func(a, b scan.Finding) int { return a.Offset - b.Offset })
 	for _, window := range []int{128 << 10, 200_001, 1 << 20} {
-		got, err := scanStream(d, "f", strings.NewReader(b.String()), window, false)
+		got, err := scanStream(d, "f", strings.NewReader(b.String()), window)
 		if err != nil {
 			t.Fatal(err)
 		}

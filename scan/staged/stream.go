@@ -19,7 +19,7 @@ const streamOverlap = 64 << 10
 // is near, and each starts streamOverlap bytes (realigned to a line start)
 // before the previous one ended. Findings get their position in the whole
 // blob; those seen twice in an overlap are reported once.
-func scanStream(d *scan.Detector, path string, r io.Reader, window int, allow bool) ([]scan.Finding, error) {
+func scanStream(d *scan.Detector, path string, r io.Reader, window int) ([]scan.Finding, error) {
 	window = max(window, 2*streamOverlap)
 	buf := make([]byte, 0, window)
 	var (
@@ -49,9 +49,6 @@ func scanStream(d *scan.Detector, path string, r io.Reader, window int, allow bo
 		}
 		chunk := buf[:cut]
 		found := d.Scan(path, chunk)
-		if allow {
-			found = dropAllowed(chunk, found)
-		}
 		for _, f := range found {
 			abs := base + int64(f.Offset)
 			id, ok := rules[f.Rule]
