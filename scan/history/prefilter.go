@@ -29,6 +29,7 @@ import (
 type prefilter struct {
 	keys   [][]byte // case-sensitive literals for flagKey: key ID prefixes, then token marks
 	ids    int      // how many of keys are key ID prefixes
+	wide   [][]byte // keys in UTF-16, searched only in bytes that hold a NUL
 	known  [][]byte
 	labels [][]byte
 }
@@ -92,7 +93,7 @@ func newPrefilter(known []string) *prefilter {
 	// The detector reads UTF-16 files (PowerShell's redirects write them), so
 	// the literals count in both byte orders too.
 	for _, s := range append(awskey.CredentialPrefixes(), stsMarks...) {
-		p.keys = append(p.keys, utf16Bytes(s, false), utf16Bytes(s, true))
+		p.wide = append(p.wide, utf16Bytes(s, false), utf16Bytes(s, true))
 	}
 	for _, w := range labelWords {
 		p.labels = append(p.labels, []byte(w[1:]), bytes.ToUpper([]byte(w[1:])))
@@ -115,6 +116,16 @@ func (p *prefilter) scan(b []byte, copyBefore, copyAfter bool) flags {
 		if bytes.Contains(b, lit) || straddlesKey(b, lit, k < p.ids, copyBefore) {
 			f |= flagKey
 			break
+		}
+	}
+	if f == 0 && bytes.IndexByte(b, 0) >= 0 {
+		// Text has no NUL byte and UTF-16 text is full of them: the wide
+		// literals cost nothing on the blobs that are not UTF-16.
+		for _, lit := range p.wide {
+			if bytes.Contains(b, lit) {
+				f |= flagKey
+				break
+			}
 		}
 	}
 	if f == 0 {
@@ -166,6 +177,9 @@ func (p *prefilter) spans(b []byte, at int64, copyBefore, copyAfter, whole bool,
 	lits(p.keys[:p.ids], func(lit []byte) bool { return straddlesKey(b, lit, true, copyBefore) })
 	lits(p.keys[p.ids:], func(lit []byte) bool { return straddlesKey(b, lit, false, copyBefore) })
 	lits(p.known, func(lit []byte) bool { return straddles(b, lit, copyBefore, copyAfter) })
+	if bytes.IndexByte(b, 0) >= 0 {
+		lits(p.wide, func([]byte) bool { return false })
+	}
 	valueRuns(b, copyBefore, copyAfter, func(s, e int) bool {
 		kind := flagValue
 		if whole && !p.labelNear(b, s, e) {
