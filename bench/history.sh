@@ -55,5 +55,5 @@ for repo in "$@"; do
   measure "git log -p -U0 --all" git -C "$repo" log -p -U0 --all
   printf '  findings: credguard %s, gitleaks %s\n' \
     "$(grep -c '"fingerprint"' "$tmp/credguard.json" || true)" \
-    "$( [ -s "$tmp/gitleaks.json" ] && grep -c '"RuleID"' "$tmp/gitleaks.json" || echo 0)"
+    "$(grep -c '"RuleID"' "$tmp/gitleaks.json" 2>/dev/null || true)"
 done
