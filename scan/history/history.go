@@ -71,7 +71,10 @@ func Scan(ctx context.Context, dir string, det *scan.Detector, opts Options) (*s
 	if opts.MaxBlobSize <= 0 {
 		opts.MaxBlobSize = 256 << 20
 	}
-	repo, err := git.PlainOpenWithOptions(dir, &git.PlainOpenOptions{DetectDotGit: true, EnableDotGitCommonDir: true})
+	open := func() (*git.Repository, error) {
+		return git.PlainOpenWithOptions(dir, &git.PlainOpenOptions{DetectDotGit: true, EnableDotGitCommonDir: true})
+	}
+	repo, err := open()
 	if err != nil {
 		if errors.Is(err, git.ErrRepositoryNotExists) {
 			return nil, fmt.Errorf("%s: %w", dir, ErrNotRepository)
@@ -110,7 +113,7 @@ func Scan(ctx context.Context, dir string, det *scan.Detector, opts Options) (*s
 				quick.Notes = append(quick.Notes, "no commits to scan")
 				return quick, nil
 			}
-			if quickRange(repo, order, l, det, opts, quick) {
+			if quickRange(repo, open, order, l, det, opts, quick) {
 				return quick, nil
 			}
 		}

@@ -525,10 +525,10 @@ func TestQuickRange(t *testing.T) {
 	r.git("merge", "-q", "--no-ff", "-m", "merge", "topic")
 
 	res := r.scan(Options{Range: base + "..main"})
-	if got := took(); got != "full" {
-		// The edited old.txt holds a key (not new): the quick check cannot
-		// tell, the full scan can.
-		t.Errorf("range with an old key edited: took the %s path, want full", got)
+	if got := took(); got != "quick" {
+		// The edited old.txt holds a key its parent's version already had:
+		// not new, and the quick check can tell.
+		t.Errorf("range with an old key edited: took the %s path, want quick", got)
 	}
 	if len(res.Findings) != 0 || len(res.Skipped) != 0 {
 		t.Errorf("old key reported as new: %+v", res)
@@ -552,6 +552,16 @@ func TestQuickRange(t *testing.T) {
 		t.Errorf("missing new blob: skipped %+v, want dir/d.txt at %s", res.Skipped, c3)
 	}
 	took()
+
+	// A new key beside the old one in the same file: not hidden by it.
+	k3 := fakeID()
+	r.write("old.txt", k+"\n"+k3+"\n")
+	c5 := r.commit("new key beside the old one")
+	res = r.scan(Options{Range: c3 + ".." + c5})
+	if got := took(); got != "full" || len(res.Findings) != 1 || res.Findings[0].Commit != c5 {
+		t.Errorf("new key beside an old one: took %s, findings %+v", got, res.Findings)
+	}
+	c3 = c5
 
 	// A new key: the full scan places it.
 	k2 := fakeID()

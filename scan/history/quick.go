@@ -1,9 +1,12 @@
 package history
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"sort"
+	"sync"
+	"sync/atomic"
 
 	"github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
@@ -50,12 +53,13 @@ func gitReader(repo *git.Repository) (func(plumbing.Hash) (int, []byte, error), 
 
 // quickRange runs the quick check on the commits of a range. ok is false
 // when the full scan must decide.
-func quickRange(repo *git.Repository, order []*commitInfo, l *loader, det *scan.Detector, opts Options, res *scan.Result) (ok bool) {
+func quickRange(repo *git.Repository, reopen func() (*git.Repository, error), order []*commitInfo, l *loader, det *scan.Detector, opts Options, res *scan.Result) (ok bool) {
 	// go-git keeps recently read objects in its own bounded cache.
 	tree := func(h plumbing.Hash) (*object.Tree, error) { return object.GetTree(repo.Storer, h) }
 	type change struct {
 		path   string
 		commit plumbing.Hash
+		before []plumbing.Hash // the parents' blobs at the same path
 	}
 	fresh := map[plumbing.Hash]change{} // blob -> first place it is new
 	var visit func(cur *object.Tree, olds []*object.Tree, prefix string, c plumbing.Hash) error
@@ -63,6 +67,7 @@ func quickRange(repo *git.Repository, order []*commitInfo, l *loader, det *scan.
 		for _, e := range cur.Entries {
 			path := prefix + e.Name
 			var subs []*object.Tree
+			var before []plumbing.Hash
 			same := false
 			for _, o := range olds {
 				if o == nil {
@@ -75,6 +80,9 @@ func quickRange(repo *git.Repository, order []*commitInfo, l *loader, det *scan.
 				if oe.Hash == e.Hash && oe.Mode == e.Mode {
 					same = true
 					break
+				}
+				if oe.Mode.IsFile() && e.Mode.IsFile() {
+					before = append(before, oe.Hash)
 				}
 				if oe.Mode == filemode.Dir && e.Mode == filemode.Dir {
 					st, err := tree(oe.Hash)
@@ -100,7 +108,7 @@ func quickRange(repo *git.Repository, order []*commitInfo, l *loader, det *scan.
 			case filemode.Submodule:
 			default:
 				if _, ok := fresh[e.Hash]; !ok {
-					fresh[e.Hash] = change{path, c}
+					fresh[e.Hash] = change{path, c, before}
 				}
 			}
 		}
@@ -132,38 +140,108 @@ func quickRange(repo *git.Repository, order []*commitInfo, l *loader, det *scan.
 		blobs = append(blobs, h)
 	}
 	sort.Slice(blobs, func(i, j int) bool { return fresh[blobs[i]].path < fresh[blobs[j]].path })
-	for _, h := range blobs {
+
+	// Reading blobs is most of the cost. go-git's pack readers are not safe
+	// for concurrent use, so each worker opens the repository for itself.
+	type verdict struct {
+		skipped *scan.Skipped
+		new     bool // a finding the parents' versions do not have
+		err     error
+	}
+	verdicts := make([]verdict, len(blobs))
+	check := func(r *git.Repository, i int) verdict {
+		h := blobs[i]
 		where := fresh[h]
-		size, err := repo.Storer.(interface {
-			EncodedObjectSize(plumbing.Hash) (int64, error)
-		}).EncodedObjectSize(h)
+		b, err := object.GetBlob(r.Storer, h)
 		switch {
+		case errors.Is(err, plumbing.ErrObjectNotFound):
+			return verdict{skipped: &scan.Skipped{Path: displayPath(where.path), Commit: where.commit.String(),
+				Reason: "blob " + h.String() + " is missing (partial clone or damaged repository)"}}
 		case err != nil:
-			res.Skipped = append(res.Skipped, scan.Skipped{Path: displayPath(where.path), Commit: where.commit.String(),
-				Reason: "blob " + h.String() + " is missing (partial clone or damaged repository)"})
-			continue
-		case size > opts.MaxBlobSize:
-			res.Skipped = append(res.Skipped, scan.Skipped{Path: displayPath(where.path), Commit: where.commit.String(),
-				Reason: fmt.Sprintf("blob of %d bytes is larger than the %d-byte limit", size, opts.MaxBlobSize)})
-			continue
+			return verdict{err: err}
+		case b.Size > opts.MaxBlobSize:
+			return verdict{skipped: &scan.Skipped{Path: displayPath(where.path), Commit: where.commit.String(),
+				Reason: fmt.Sprintf("blob of %d bytes is larger than the %d-byte limit", b.Size, opts.MaxBlobSize)}}
 		}
-		b, err := object.GetBlob(repo.Storer, h)
-		if err != nil {
-			return false
+		found, err := scanBlob(b, det, where.path)
+		if err != nil || len(found) == 0 {
+			return verdict{err: err}
 		}
-		r, err := b.Reader()
-		if err != nil {
-			return false
+		// A value the parent's version of the file already held (a fixture
+		// edited nearby) is not new in this commit; the commit that brought
+		// it is checked on its own, in the range or before it.
+		had := map[string]bool{}
+		for _, bh := range where.before {
+			ob, err := object.GetBlob(r.Storer, bh)
+			if err != nil {
+				return verdict{err: err}
+			}
+			old, err := scanBlob(ob, det, where.path)
+			if err != nil {
+				return verdict{err: err}
+			}
+			for _, f := range old {
+				had[f.Fingerprint] = true
+			}
 		}
-		content, err := io.ReadAll(r)
-		r.Close()
-		if err != nil {
-			return false
+		for _, f := range found {
+			if !had[f.Fingerprint] {
+				return verdict{new: true}
+			}
 		}
-		if len(det.Scan(displayPath(where.path), content)) > 0 {
-			return false // the full scan says where it came from
+		return verdict{}
+	}
+	workers := max(1, min(opts.Workers, len(blobs)/64+1))
+	var next atomic.Int64
+	var stop atomic.Bool
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		r := repo
+		if w > 0 {
+			var err error
+			if r, err = reopen(); err != nil {
+				return false
+			}
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for !stop.Load() {
+				i := int(next.Add(1) - 1)
+				if i >= len(blobs) {
+					return
+				}
+				v := check(r, i)
+				verdicts[i] = v
+				if v.err != nil || v.new {
+					stop.Store(true) // the full scan decides
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if stop.Load() {
+		return false
+	}
+	for _, v := range verdicts {
+		if v.skipped != nil {
+			res.Skipped = append(res.Skipped, *v.skipped)
 		}
 	}
 	tracef("quick range: %d commits, %d new blobs, clean", len(order), len(blobs))
 	return true
+}
+
+// scanBlob runs the detector over blob b.
+func scanBlob(b *object.Blob, det *scan.Detector, path string) ([]scan.Finding, error) {
+	r, err := b.Reader()
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	content, err := io.ReadAll(r)
+	if err != nil {
+		return nil, err
+	}
+	return det.Scan(displayPath(path), content), nil
 }
