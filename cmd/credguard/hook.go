@@ -493,6 +493,14 @@ func runPrePush(ctx context.Context, e *env, remote string) error {
 	return nil
 }
 
+const messageRemediation = `
+AWS credentials must not go into a commit message. To fix:
+  1. Treat the key as leaked: deactivate and rotate it in the IAM console
+     (IAM > Users > Security credentials).
+  2. Take it out of the message and commit again (the hint below says where
+     git kept your message).
+`
+
 // scissors is the line below which git drops a commit message's text
 // (commit -v puts the diff there; the pre-commit hook has scanned it).
 const scissors = "------------------------ >8 ------------------------"
@@ -509,7 +517,7 @@ func runCommitMsg(e *env, file string) error {
 			data = data[:0]
 		}
 	}
-	o := scanOptions{format: "text"}
+	o := scanOptions{format: "text", remediation: messageRemediation}
 	det, _, err := newDetector(o)
 	if err != nil {
 		return err

@@ -58,6 +58,9 @@ type scanOptions struct {
 	writeBaseline string
 	config        string
 	noColor       bool
+	// remediation replaces the text printed after findings (the
+	// commit-msg hook's advice differs from the staged scan's).
+	remediation string
 }
 
 func runScan(ctx context.Context, e *env, args []string) error {
@@ -162,7 +165,11 @@ func report(e *env, o scanOptions, res *scan.Result) error {
 	case "sarif":
 		err = writeSARIF(out, res)
 	default:
-		err = writeText(out, painter{on: o.output == "" && colorFor(e.stdout, o.noColor)}, res)
+		advice := o.remediation
+		if advice == "" {
+			advice = remediation
+		}
+		err = writeText(out, painter{on: o.output == "" && colorFor(e.stdout, o.noColor)}, res, advice)
 	}
 	if err != nil {
 		return fmt.Errorf("cannot write report: %w", err)
@@ -218,7 +225,7 @@ func displayPath(root, file string) string {
 	return file
 }
 
-func writeText(w io.Writer, p painter, res *scan.Result) error {
+func writeText(w io.Writer, p painter, res *scan.Result, advice string) error {
 	for _, note := range res.Notes {
 		fmt.Fprintf(w, "%s %s\n", p.faint("note:"), note)
 	}
@@ -230,7 +237,7 @@ func writeText(w io.Writer, p painter, res *scan.Result) error {
 			return err
 		}
 	}
-	_, err := fmt.Fprint(w, p.yellow(remediation))
+	_, err := fmt.Fprint(w, p.yellow(advice))
 	return err
 }
 
