@@ -49,24 +49,16 @@ type refiner struct {
 }
 
 func newRefiner(pf *prefilter, packs []*packData) (*refiner, error) {
-	rf := &refiner{pf: pf, packs: packs, memo: map[*packEntry]*refined{}}
-	rf.r.exact = true
-	for _, p := range packs {
-		f, err := os.Open(p.path)
-		if err != nil {
-			rf.close()
-			return nil, err
-		}
-		rf.files = append(rf.files, f)
+	files, err := openPacks(packs)
+	if err != nil {
+		return nil, err
 	}
+	rf := &refiner{pf: pf, packs: packs, files: files, memo: map[*packEntry]*refined{}}
+	rf.r.exact = true
 	return rf, nil
 }
 
-func (rf *refiner) close() {
-	for _, f := range rf.files {
-		f.Close()
-	}
-}
+func (rf *refiner) close() { closeAll(rf.files) }
 
 // conservative is the answer when an object cannot be followed: whatever
 // the approximate flags say, as a span over everything.

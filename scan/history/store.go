@@ -36,21 +36,34 @@ type store struct {
 }
 
 func newStore(inv *inventory, budget int) (*store, error) {
-	s := &store{inv: inv, cache: map[[2]int32][]byte{}, budget: budget}
-	s.reader.exact = true
-	for _, d := range inv.data {
-		f, err := os.Open(d.path)
-		if err != nil {
-			s.close()
-			return nil, err
-		}
-		s.files = append(s.files, f)
+	files, err := openPacks(inv.data)
+	if err != nil {
+		return nil, err
 	}
+	s := &store{inv: inv, files: files, cache: map[[2]int32][]byte{}, budget: budget}
+	s.reader.exact = true
 	return s, nil
 }
 
-func (s *store) close() {
-	for _, f := range s.files {
+func (s *store) close() { closeAll(s.files) }
+
+// openPacks opens the pack files for reading, in order; on error it closes
+// what it opened.
+func openPacks(packs []*packData) ([]*os.File, error) {
+	var files []*os.File
+	for _, p := range packs {
+		f, err := os.Open(p.path)
+		if err != nil {
+			closeAll(files)
+			return nil, err
+		}
+		files = append(files, f)
+	}
+	return files, nil
+}
+
+func closeAll(files []*os.File) {
+	for _, f := range files {
 		f.Close()
 	}
 }
