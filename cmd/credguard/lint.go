@@ -33,6 +33,23 @@ Flags:
 Exit status: 0 no errors (warnings allowed), 1 errors found, 2 usage or I/O error.
 `
 
+// lintFlags are the flags 'lint' and 'lint --fix' share.
+type lintFlags struct {
+	credentials, config, profile, format string
+	noColor                              bool
+}
+
+// flagSet returns a "lint" flag set with the shared flags registered.
+func (f *lintFlags) flagSet() *pflag.FlagSet {
+	fs := pflag.NewFlagSet("lint", pflag.ContinueOnError)
+	fs.StringVar(&f.credentials, "credentials", "", "")
+	fs.StringVar(&f.config, "config", "", "")
+	fs.StringVar(&f.profile, "profile", "", "")
+	fs.StringVar(&f.format, "format", "text", "")
+	fs.BoolVar(&f.noColor, "no-color", false, "")
+	return fs
+}
+
 func runLint(ctx context.Context, e *env, args []string) error {
 	for _, a := range args {
 		if a == "--" {
@@ -42,14 +59,8 @@ func runLint(ctx context.Context, e *env, args []string) error {
 			return runLintFix(ctx, e, args)
 		}
 	}
-	var credsFlag, configFlag, profileFlag, format string
-	var noColor bool
-	fs := pflag.NewFlagSet("lint", pflag.ContinueOnError)
-	fs.StringVar(&credsFlag, "credentials", "", "")
-	fs.StringVar(&configFlag, "config", "", "")
-	fs.StringVar(&profileFlag, "profile", "", "")
-	fs.StringVar(&format, "format", "text", "")
-	fs.BoolVar(&noColor, "no-color", false, "")
+	var f lintFlags
+	fs := f.flagSet()
 	fs.Bool("fix", false, "") // --fix=false: plain lint
 	if done, err := parseFlags(e, fs, lintUsage, args); done {
 		return err
@@ -57,13 +68,13 @@ func runLint(ctx context.Context, e *env, args []string) error {
 	if fs.NArg() > 0 {
 		return usageError("lint takes no arguments (got %q): use --credentials and --config to name files", fs.Arg(0))
 	}
-	if format != "text" && format != "json" {
-		return usageError("unknown --format %q: want text or json", format)
+	if f.format != "text" && f.format != "json" {
+		return usageError("unknown --format %q: want text or json", f.format)
 	}
 
-	credsAt := profiles.CredentialsPath(credsFlag)
-	configAt := profiles.ConfigPath(configFlag)
-	profileAt := profiles.ProfileName(profileFlag)
+	credsAt := profiles.CredentialsPath(f.credentials)
+	configAt := profiles.ConfigPath(f.config)
+	profileAt := profiles.ProfileName(f.profile)
 	creds, config, err := profiles.Open(credsAt.Value, configAt.Value)
 	if err != nil {
 		return &exitError{code: 2, err: withHint(err, "check the file's permissions and that it is a regular file")}
@@ -77,10 +88,10 @@ func runLint(ctx context.Context, e *env, args []string) error {
 		ProfileSource:   profileAt.Source,
 		Env:             os.Getenv,
 	})
-	if format == "json" {
+	if f.format == "json" {
 		err = writeLintJSON(e, ds, credsAt, configAt, profileAt, creds != nil, config != nil)
 	} else {
-		writeLintText(e, painter{on: colorFor(e.stdout, noColor)}, ds, credsAt, configAt, profileAt, creds != nil, config != nil)
+		writeLintText(e, painter{on: colorFor(e.stdout, f.noColor)}, ds, credsAt, configAt, profileAt, creds != nil, config != nil)
 	}
 	if err != nil {
 		return err

@@ -6,8 +6,6 @@ import (
 	"io"
 	"os"
 
-	"github.com/spf13/pflag"
-
 	"github.com/credguard/credguard/profiles"
 )
 
@@ -44,28 +42,23 @@ Exit status: 0 nothing left that is an error, 1 errors remain, 2 usage or I/O er
 // runLintFix implements 'credguard lint --fix': lint.go hands it the full
 // argument list when --fix is among them.
 func runLintFix(ctx context.Context, e *env, args []string) error {
-	var credsFlag, configFlag, profileFlag, format string
-	var fix, dryRun, noColor bool
-	fs := pflag.NewFlagSet("lint", pflag.ContinueOnError)
-	fs.StringVar(&credsFlag, "credentials", "", "")
-	fs.StringVar(&configFlag, "config", "", "")
-	fs.StringVar(&profileFlag, "profile", "", "")
-	fs.StringVar(&format, "format", "text", "")
+	var lf lintFlags
+	var fix, dryRun bool
+	fs := lf.flagSet()
 	fs.BoolVar(&fix, "fix", false, "")
 	fs.BoolVar(&dryRun, "dry-run", false, "")
-	fs.BoolVar(&noColor, "no-color", false, "")
 	if done, err := parseFlags(e, fs, lintFixUsage, args); done {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return usageError("lint takes no arguments (got %q): use --credentials and --config to name files", fs.Arg(0))
 	}
-	if format != "text" {
+	if lf.format != "text" {
 		return usageError("--fix prints its changes as text; leave out --format (run 'credguard lint --format json' afterwards)")
 	}
-	credsAt := profiles.CredentialsPath(credsFlag)
-	configAt := profiles.ConfigPath(configFlag)
-	profileAt := profiles.ProfileName(profileFlag)
+	credsAt := profiles.CredentialsPath(lf.credentials)
+	configAt := profiles.ConfigPath(lf.config)
+	profileAt := profiles.ProfileName(lf.profile)
 	creds, config, err := profiles.Open(credsAt.Value, configAt.Value)
 	if err != nil {
 		return &exitError{code: 2, err: withHint(err, "check the file's permissions and that it is a regular file")}
