@@ -443,6 +443,10 @@ func (l *linter) checkValue(path string, ln *Line, key string) {
 		v = strings.TrimRight(v[:c], " \t")
 	}
 	switch {
+	case v == `"` || v == "'":
+		// Found by FuzzLintGoSDK: the Go SDK's unquote slices [1:0] here.
+		l.report(path, ln.Num, RuleQuotedValue, fmt.Sprintf("remove the lone quote, or write the whole value of %s", key),
+			"value of %s is a lone quote: %s panics reading the file", key, goSDK)
 	case !isQuoted(v):
 	case key == "credential_process":
 		// botocore splits the command with shlex, which removes the quotes;
