@@ -445,7 +445,7 @@ func (l *linter) checkValue(path string, ln *Line, key string) {
 	switch {
 	case v == `"` || v == "'":
 		// Found by FuzzLintGoSDK: the Go SDK's unquote slices [1:0] here.
-		l.report(path, ln.Num, RuleQuotedValue, fmt.Sprintf("remove the lone quote, or write the whole value of %s", key),
+		l.report(path, ln.Num, RuleLoneQuote, fmt.Sprintf("remove the lone quote, or write the whole value of %s", key),
 			"value of %s is a lone quote: %s panics reading the file", key, goSDK)
 	case !isQuoted(v):
 	case key == "credential_process":

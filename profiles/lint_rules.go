@@ -22,6 +22,7 @@ const (
 	RuleDuplicateKey     = "duplicate-key"
 	RuleContinuation     = "continuation" // an indented line read as part of the previous value
 	RuleQuotedValue      = "quoted-value"
+	RuleLoneQuote        = "lone-quote"
 	RuleInlineComment    = "inline-comment"
 	RuleEmptyValue       = "empty-value"
 	RuleUppercaseKey     = "uppercase-key"   // warning: keys are lower-cased by the SDKs
@@ -98,6 +99,7 @@ var ruleList = []Rule{
 	{RuleDuplicateKey, Error, false, "a key set twice in one section"},
 	{RuleContinuation, Error, false, "an indented line that botocore appends to the previous value"},
 	{RuleQuotedValue, Error, true, "a value in quotes (botocore keeps the quotes)"},
+	{RuleLoneQuote, Error, false, "a value that is a lone quote (the Go SDK panics reading the file)"},
 	{RuleInlineComment, Error, true, "a comment after a value (botocore keeps it in the value)"},
 	{RuleEmptyValue, Error, false, "a credential key with no value"},
 	{RuleUppercaseKey, Warning, true, "a key with upper-case letters"},
