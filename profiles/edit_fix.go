@@ -142,7 +142,7 @@ func fixKeyLine(e *Editor, f *File, l *Line, ds []Diagnostic, touched, processed
 	if l.Value == "" {
 		between = l.Raw[len(l.Indent)+len(l.Key):]
 	}
-	nk := strings.ToLower(strings.TrimSpace(key))
+	nk := lowerKey(strings.TrimSpace(key))
 	var done []Fixed
 	var comment string
 	for _, d := range ds {
@@ -155,7 +155,7 @@ func fixKeyLine(e *Editor, f *File, l *Line, ds []Diagnostic, touched, processed
 			}
 		case RuleUppercaseKey:
 			if sec := sectionOf(f, l); sec != nil && countKey(sec, nk) == 1 {
-				key = strings.ToLower(key)
+				key = lowerKey(key)
 				done = append(done, Fixed{d, "wrote the key as " + nk})
 			}
 		case RuleColonDelimiter:

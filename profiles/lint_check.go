@@ -371,7 +371,7 @@ func (l *linter) checkSectionLines(f *File, s *Section) {
 					"a value with no key: %s rejects the whole file", botocore)
 				continue
 			}
-			nk := strings.ToLower(k)
+			nk := lowerKey(k)
 			if first, dup := keys[nk]; dup {
 				l.report(path, ln.Num, RuleDuplicateKey, "keep one of the two lines",
 					"%s is set again (first at line %d): %s rejects the whole file, %s uses the last one",
@@ -1150,4 +1150,21 @@ func (l *linter) ssoSession(name string) *Section {
 		}
 	}
 	return found
+}
+
+// lowerKey lower-cases a key as the SDKs do. Bytes that are not UTF-8 (the
+// encoding rule reports the file) are kept as they are: strings.ToLower would
+// turn each into U+FFFD, making distinct keys equal and unchanged ones look
+// upper-case (found by FuzzFix).
+func lowerKey(k string) string {
+	if utf8.ValidString(k) {
+		return strings.ToLower(k)
+	}
+	b := []byte(k)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
 }
