@@ -18,7 +18,7 @@ func FuzzDelta(f *testing.F) {
 	f.Fuzz(func(t *testing.T, base, delta []byte) {
 		out, err := applyDelta(base, delta)
 		target, _, serr := scanDelta(delta, pf)
-		werr := walkDelta(delta, func(off, n int64, ins []byte) {})
+		werr := walkDelta(delta, func(off, n int64, ins []byte) error { return nil })
 		if err == nil {
 			if int64(len(out)) != target || serr != nil || werr != nil {
 				t.Fatalf("applyDelta accepted (%d bytes) what scanDelta (%d, %v) or walkDelta (%v) did not", len(out), target, serr, werr)

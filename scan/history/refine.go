@@ -132,11 +132,11 @@ func (rf *refiner) follow(p int, e *packEntry, rb *refined) *refined {
 	// ones into 127-byte pieces); then the spans.
 	var ops []deltaOp
 	var t int64
-	err = walkDelta(d, func(off, cn int64, ins []byte) {
+	err = walkDelta(d, func(off, cn int64, ins []byte) error {
 		if ins == nil {
 			ops = append(ops, deltaOp{t: t, n: cn, off: off})
 			t += cn
-			return
+			return nil
 		}
 		if k := len(ops) - 1; k >= 0 && ops[k].off < 0 {
 			ops[k].ins = append(ops[k].ins[:len(ops[k].ins):len(ops[k].ins)], ins...)
@@ -145,6 +145,7 @@ func (rf *refiner) follow(p int, e *packEntry, rb *refined) *refined {
 			ops = append(ops, deltaOp{t: t, n: int64(len(ins)), off: -1, ins: ins})
 		}
 		t += int64(len(ins))
+		return nil
 	})
 	if err != nil || t != e.size {
 		return nil
@@ -226,8 +227,9 @@ func partOf(b, word []byte) bool {
 }
 
 // walkDelta calls fn for each instruction of a delta: a copy of cn bytes
-// from base offset off (ins nil), or an insert of ins.
-func walkDelta(d []byte, fn func(off, cn int64, ins []byte)) error {
+// from base offset off (ins nil), or an insert of ins. It stops at the first
+// error fn returns, and returns it.
+func walkDelta(d []byte, fn func(off, cn int64, ins []byte) error) error {
 	_, n := deltaSize(d)
 	if n == 0 {
 		return errDelta
@@ -264,13 +266,17 @@ func walkDelta(d []byte, fn func(off, cn int64, ins []byte)) error {
 			if sz == 0 {
 				sz = 0x10000
 			}
-			fn(int64(off), int64(sz), nil)
+			if err := fn(int64(off), int64(sz), nil); err != nil {
+				return err
+			}
 			continue
 		}
 		if op == 0 || i+int(op) > len(d) {
 			return errDelta
 		}
-		fn(0, 0, d[i:i+int(op)])
+		if err := fn(0, 0, d[i:i+int(op)]); err != nil {
+			return err
+		}
 		i += int(op)
 	}
 	return nil

@@ -212,54 +212,28 @@ func applyDelta(base, d []byte) ([]byte, error) {
 	if n == 0 || src != int64(len(base)) {
 		return nil, errDelta
 	}
-	d = d[n:]
-	size, n := deltaSize(d)
-	if n == 0 {
+	size, m := deltaSize(d[n:])
+	if m == 0 {
 		return nil, errDelta
 	}
-	d = d[n:]
 	// The header's size is only a claim (a damaged pack may say anything):
 	// the output grows as instructions produce it, and may not pass it.
 	out := make([]byte, 0, min(size, int64(len(base))+int64(len(d)), 1<<26))
-	for i := 0; i < len(d); {
-		op := d[i]
-		i++
-		if op&0x80 != 0 {
-			var off, sz uint32
-			for bit := 0; bit < 4; bit++ {
-				if op&(1<<bit) != 0 {
-					if i >= len(d) {
-						return nil, errDelta
-					}
-					off |= uint32(d[i]) << (8 * bit)
-					i++
-				}
+	err := walkDelta(d, func(off, cn int64, ins []byte) error {
+		if ins == nil {
+			if off+cn > int64(len(base)) || int64(len(out))+cn > size {
+				return errDelta
 			}
-			for bit := 0; bit < 3; bit++ {
-				if op&(0x10<<bit) != 0 {
-					if i >= len(d) {
-						return nil, errDelta
-					}
-					sz |= uint32(d[i]) << (8 * bit)
-					i++
-				}
-			}
-			if sz == 0 {
-				sz = 0x10000
-			}
-			if int64(off)+int64(sz) > int64(len(base)) || int64(len(out))+int64(sz) > size {
-				return nil, errDelta
-			}
-			out = append(out, base[off:off+sz]...)
-			continue
+			out = append(out, base[off:off+cn]...)
+			return nil
 		}
-		if op == 0 || i+int(op) > len(d) || int64(len(out))+int64(op) > size {
-			return nil, errDelta
+		if int64(len(out))+int64(len(ins)) > size {
+			return errDelta
 		}
-		out = append(out, d[i:i+int(op)]...)
-		i += int(op)
-	}
-	if int64(len(out)) != size {
+		out = append(out, ins...)
+		return nil
+	})
+	if err != nil || int64(len(out)) != size {
 		return nil, errDelta
 	}
 	return out, nil
