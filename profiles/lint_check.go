@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/credguard/credguard/internal/awskey"
@@ -437,6 +438,13 @@ var credentialKeys = map[string]struct{}{
 // differently, in any key.
 func (l *linter) checkValue(path string, ln *Line, key string) {
 	v := ln.Value
+	// The reader trims what botocore trims; look at the text as written.
+	if raw := ln.Raw[min(len(ln.Raw), len(ln.Indent)+len(ln.Key)+1):]; hiddenSpaceAtEnd(strings.Trim(raw, " \t")) {
+		// Found by FuzzLintGoSDK: Python's strip() also removes \x1c-\x1f,
+		// \v, \f and Unicode spaces; the Go SDK trims only spaces and tabs.
+		l.report(path, ln.Num, RuleHiddenSpace, fmt.Sprintf("retype the value of %s without the invisible character", key),
+			"value of %s starts or ends with an invisible space or control character: %s strips it, %s keeps it in the value", key, botocore, goSDK)
+	}
 	if c := inlineComment(v); c >= 0 {
 		l.report(path, ln.Num, RuleInlineComment, "move the comment to a line of its own",
 			"comment after the value of %s: %s keeps \"%s\" as part of the value, %s cuts it off",
@@ -1168,4 +1176,18 @@ func lowerKey(k string) string {
 		}
 	}
 	return string(b)
+}
+
+// hiddenSpaceAtEnd reports whether v starts or ends with a character that
+// Python's str.strip() removes but is neither a space nor a tab.
+func hiddenSpaceAtEnd(v string) bool {
+	if v == "" {
+		return false
+	}
+	first, _ := utf8.DecodeRuneInString(v)
+	last, _ := utf8.DecodeLastRuneInString(v)
+	hidden := func(r rune) bool {
+		return r != ' ' && r != '\t' && (unicode.IsSpace(r) || r >= 0x1c && r <= 0x1f)
+	}
+	return hidden(first) || hidden(last)
 }

@@ -23,6 +23,7 @@ const (
 	RuleContinuation     = "continuation" // an indented line read as part of the previous value
 	RuleQuotedValue      = "quoted-value"
 	RuleLoneQuote        = "lone-quote"
+	RuleHiddenSpace      = "hidden-space"
 	RuleInlineComment    = "inline-comment"
 	RuleEmptyValue       = "empty-value"
 	RuleUppercaseKey     = "uppercase-key"   // warning: keys are lower-cased by the SDKs
@@ -100,6 +101,7 @@ var ruleList = []Rule{
 	{RuleContinuation, Error, false, "an indented line that botocore appends to the previous value"},
 	{RuleQuotedValue, Error, true, "a value in quotes (botocore keeps the quotes)"},
 	{RuleLoneQuote, Error, false, "a value that is a lone quote (the Go SDK panics reading the file)"},
+	{RuleHiddenSpace, Error, false, "an invisible space or control character at either end of a value (botocore strips it, the Go SDK keeps it)"},
 	{RuleInlineComment, Error, true, "a comment after a value (botocore keeps it in the value)"},
 	{RuleEmptyValue, Error, false, "a credential key with no value"},
 	{RuleUppercaseKey, Warning, true, "a key with upper-case letters"},
