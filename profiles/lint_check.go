@@ -438,12 +438,14 @@ var credentialKeys = map[string]struct{}{
 // differently, in any key.
 func (l *linter) checkValue(path string, ln *Line, key string) {
 	v := ln.Value
-	// The reader trims what botocore trims; look at the text as written.
-	if raw := ln.Raw[min(len(ln.Raw), len(ln.Indent)+len(ln.Key)+1):]; hiddenSpaceAtEnd(strings.Trim(raw, " \t")) {
+	// The reader trims what botocore trims; look at the text as written:
+	// the indent, both ends of the key and both ends of the value.
+	raw := ln.Raw[min(len(ln.Raw), len(ln.Indent)+len(ln.Key)+1):]
+	if strings.Trim(ln.Indent, " \t") != "" || hiddenSpaceAtEnd(strings.Trim(ln.Key, " \t")) || hiddenSpaceAtEnd(strings.Trim(raw, " \t")) {
 		// Found by FuzzLintGoSDK: Python's strip() also removes \x1c-\x1f,
 		// \v, \f and Unicode spaces; the Go SDK trims only spaces and tabs.
-		l.report(path, ln.Num, RuleHiddenSpace, fmt.Sprintf("retype the value of %s without the invisible character", key),
-			"value of %s starts or ends with an invisible space or control character: %s strips it, %s keeps it in the value", key, botocore, goSDK)
+		l.report(path, ln.Num, RuleHiddenSpace, fmt.Sprintf("retype the line of %s without the invisible character", key),
+			"the line of %s has an invisible space or control character around its key or value: %s strips it, %s keeps it", key, botocore, goSDK)
 	}
 	if c := inlineComment(v); c >= 0 {
 		l.report(path, ln.Num, RuleInlineComment, "move the comment to a line of its own",

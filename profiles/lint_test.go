@@ -60,6 +60,7 @@ var lintRuleCases = []lintRuleCase{
 	{name: "quoted", creds: "[default]\naws_access_key_id = ${KEY_ID}\naws_secret_access_key = \"${SECRET}\"\n", rule: RuleQuotedValue, line: 3},
 	{name: "lone quote (the Go SDK panics)", creds: "[default]\naws_access_key_id = ${KEY_ID}\nnote = \"\naws_secret_access_key = ${SECRET}\n", rule: RuleLoneQuote, line: 3},
 	{name: "hidden control character", creds: "[default]\naws_access_key_id = ${KEY_ID}\naws_secret_access_key = \x1e${SECRET}\n", rule: RuleHiddenSpace, line: 3},
+	{name: "hidden control character before the key", creds: "[default]\n\x1c aws_access_key_id = ${KEY_ID}\naws_secret_access_key = ${SECRET}\n", rule: RuleHiddenSpace, line: 2},
 	{name: "quoted command is fine", creds: good, config: "[default]\ncredential_process = \"/opt/tools/helper\"\n", rule: RuleQuotedValue, absent: true},
 	{name: "quoted command with space", creds: good, config: "[default]\ncredential_process = \"/opt/my tools/helper\"\n", rule: RuleQuotedValue, line: 2},
 	{name: "global pseudo-region is fine", creds: good, config: "[default]\nregion = aws-global\n", rule: RuleInvalidRegion, absent: true},
